@@ -1,0 +1,79 @@
+import path from "node:path";
+import { PrismaClient } from "@prisma/client";
+import { lockDataDir } from "./lock";
+
+/** The minimal raw SQL surface the migrator needs, implemented for PGlite and node-postgres. */
+export interface SqlSession {
+  /** Runs one or more statements (simple protocol). */
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** Runs `fn` on one dedicated connection (session-level advisory locks need that). */
+  withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { kind: "pglite"; /** data directory; undefined = in memory (tests) */ dir?: string }
+  | { kind: "postgres"; url: string };
+
+/** Opens a database. Nothing connects before this is called: importing the module is free. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.kind === "pglite" ? openPGlite(opts.dir) : openPostgres(opts.url);
+}
+
+async function openPGlite(dir?: string): Promise<Database> {
+  const release = dir ? await lockDataDir(path.resolve(dir)) : undefined;
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    const pg = dir ? new PGlite(dir) : new PGlite();
+    await pg.waitReady;
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+    // PGlite is a single connection; its own queue serialises statements.
+    const session: SqlSession = {
+      exec: async (sql) => void (await pg.exec(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params as never[])).rows,
+    };
+    return {
+      prisma,
+      kind: "pglite",
+      withSession: (fn) => fn(session),
+      async close() {
+        await prisma.$disconnect();
+        await pg.close();
+        await release?.();
+      },
+    };
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { Client } = await import("pg");
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return {
+    prisma,
+    kind: "postgres",
+    async withSession(fn) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        return await fn({
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}

@@ -1,0 +1,63 @@
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { env } from "../env";
+import { openDatabase, type Database } from "./connection";
+import { applyMigrations, pendingMigrations } from "./migrate";
+
+export { DatabaseLockedError } from "./lock";
+export type { Database } from "./connection";
+
+// Kept on globalThis so Next's dev-mode module reloads reuse one connection (and one PGlite lock).
+const g = globalThis as unknown as { __opsflowDb?: Promise<Database> };
+
+/**
+ * The process-wide database, opened on first use. Embedded PGlite (default) is migrated on open, so `npm run dev`
+ * and `npm start` need no extra step. With DATABASE_URL, migrations are `npm run release`'s job in production;
+ * in development they are applied on open as well.
+ */
+export function getDatabase(): Promise<Database> {
+  g.__opsflowDb ??= connect().catch((err) => {
+    g.__opsflowDb = undefined;
+    throw err;
+  });
+  return g.__opsflowDb;
+}
+
+/** Shorthand for the Prisma client of getDatabase(). */
+export async function db(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}
+
+async function connect(): Promise<Database> {
+  const url = env.databaseUrl();
+  const database = url
+    ? await openDatabase({ kind: "postgres", url })
+    : await openDatabase({ kind: "pglite", dir: path.join(env.dataDir(), "pglite") });
+  try {
+    await database.withSession(async (s) => {
+      if (database.kind === "postgres" && env.isProduction()) {
+        const pending = await pendingMigrations(s);
+        if (pending.length) throw new Error(`database has pending migrations (${pending.join(", ")}): run npm run release`);
+      } else {
+        const applied = await applyMigrations(s);
+        if (applied.length) console.info(`[db] applied migrations: ${applied.join(", ")}`);
+      }
+    });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+/** Closes the process-wide database (CLI exit, tests). */
+export async function closeDatabase(): Promise<void> {
+  const pending = g.__opsflowDb;
+  g.__opsflowDb = undefined;
+  if (pending) await (await pending).close();
+}
+
+/** Tests: make `db()` answer with a database the test opened (PGlite in memory or a scratch PostgreSQL DB). */
+export function useDatabaseForTests(database: Database | undefined): void {
+  g.__opsflowDb = database ? Promise.resolve(database) : undefined;
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+import { openDatabase, type Database } from "../db/connection";
+import { useDatabaseForTests } from "../db";
+import { applyMigrations } from "../db/migrate";
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or, when TEST_DATABASE_URL is set, a scratch
+ * database created on that PostgreSQL server and dropped by `close()`. Also installed as the process database.
+ */
+export async function createTestDatabase(): Promise<Database & { label: string }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const database = await openDatabase({ kind: "pglite" });
+    await database.withSession((s) => applyMigrations(s));
+    useDatabaseForTests(database);
+    return { ...database, label: "pglite" };
+  }
+  const name = `opsflow_test_${randomBytes(6).toString("hex")}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: "postgres", url: url.toString() });
+  await database.withSession((s) => applyMigrations(s));
+  useDatabaseForTests(database);
+  return {
+    ...database,
+    label: "postgres",
+    async close() {
+      await database.close();
+      useDatabaseForTests(undefined);
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
