@@ -38,3 +38,12 @@ export const env = {
     return v === undefined || v === "" ? process.env.NODE_ENV !== "production" : v === "1" || v === "true";
   },
 };
+
+/** The URL policy the shared zod schemas take (the browser gets it from the page, not from process.env). */
+export const urlPolicy = () => ({ allowHttp: env.secureLoose() });
+
+/** The client address for rate limiting: the first X-Forwarded-For hop only behind a trusted proxy (TRUST_PROXY=1). */
+export function clientIp(headers: Headers): string {
+  if (process.env.TRUST_PROXY?.trim() !== "1") return "direct";
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || "direct";
+}

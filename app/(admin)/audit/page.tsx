@@ -1,0 +1,68 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-events";
+
+export const dynamic = "force-dynamic";
+
+const TYPES = ["source", "cache", "user"] as const;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  if (!(await pageUser("admin"))) return null;
+  const filter = ZAuditFilter.parse(await searchParams);
+  const [t, tc, format, events] = await Promise.all([getTranslations("audit"), getTranslations("common"), getFormatter(), findAuditEvents(filter)]);
+  return (
+    <div className="space-y-6">
+      <PageHeader title={t("title")} description={t("description")} />
+      <form method="get" className="flex flex-wrap items-end gap-3" role="search">
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium text-zinc-800">{t("target")}</span>
+          <Select name="targetType" defaultValue={filter.targetType ?? ""} className="w-44">
+            <option value="">{t("targetAll")}</option>
+            {TYPES.map((ty) => (
+              <option key={ty} value={ty}>{ty}</option>
+            ))}
+          </Select>
+        </label>
+        <label className="space-y-1 text-sm">
+          <span className="block font-medium text-zinc-800">{t("targetName")}</span>
+          <Input name="target" defaultValue={filter.target ?? ""} className="w-56" />
+        </label>
+        <Button type="submit" variant="secondary">{tc("filter")}</Button>
+        {(filter.targetType || filter.target) && <ButtonLink href="/audit" variant="ghost">{tc("clear")}</ButtonLink>}
+      </form>
+      {events.length === 0 ? (
+        <EmptyState title={t("empty")} />
+      ) : (
+        <Table>
+          <THead>
+            <TR>
+              <TH>{t("colTime")}</TH>
+              <TH>{t("colActor")}</TH>
+              <TH>{t("colAction")}</TH>
+              <TH>{t("colTarget")}</TH>
+              <TH>{t("colChanges")}</TH>
+            </TR>
+          </THead>
+          <TBody>
+            {events.map((e) => (
+              <TR key={e.id}>
+                <TD className="whitespace-nowrap text-sm text-zinc-600">
+                  {format.dateTime(new Date(e.createdAt), { dateStyle: "medium", timeStyle: "medium" })}
+                </TD>
+                <TD className="text-sm">{e.actor}</TD>
+                <TD><code className="text-xs">{e.action}</code></TD>
+                <TD className="text-sm">{e.targetType}{e.targetName ? ` · ${e.targetName}` : ""}</TD>
+                <TD>
+                  <pre className="max-w-md overflow-x-auto whitespace-pre-wrap break-all font-mono text-xs text-zinc-600">
+                    {JSON.stringify(e.summary, null, 1)}
+                  </pre>
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </div>
+  );
+}

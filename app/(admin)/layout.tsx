@@ -1,0 +1,13 @@
+import { AppShell } from "@/components/layout/app-shell";
+import { Forbidden } from "@/components/layout/forbidden";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { findCurrentUser } from "@/lib/server/auth/current-user";
+
+export const dynamic = "force-dynamic";
+
+/** Admin frame. Each page checks the role again itself (layouts are not re-run on client navigation). */
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  const admin = await pageUser("admin");
+  const user = admin ?? (await findCurrentUser())!;
+  return <AppShell user={user}>{admin ? children : <Forbidden username={user.username} />}</AppShell>;
+}

@@ -1,0 +1,29 @@
+import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { DeleteSourceButton } from "@/components/sources/delete-source-button";
+import { SourceForm } from "@/components/sources/source-form";
+import { PageHeader } from "@/components/ui";
+import { urlPolicy } from "@/lib/env";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { ExpectedError } from "@/lib/server/errors";
+import { getSourceById } from "@/lib/server/sources/find-sources";
+import { updateSourceAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function EditSourcePage({ params }: { params: Promise<{ id: string }> }) {
+  if (!(await pageUser("admin"))) return null;
+  const { id } = await params;
+  const source = await getSourceById(id).catch((err) => {
+    if (err instanceof ExpectedError && err.status === 404) notFound();
+    throw err;
+  });
+  const t = await getTranslations("sources");
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <PageHeader title={t("editTitle", { name: source.name })}
+        actions={<DeleteSourceButton id={source.id} name={source.name} sets={source.pluginSets.length} />} />
+      <SourceForm source={source} allowHttp={urlPolicy().allowHttp} save={updateSourceAction.bind(null, source.id)} />
+    </div>
+  );
+}

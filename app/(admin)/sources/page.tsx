@@ -1,0 +1,58 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Alert, Badge, ButtonLink, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { findSources } from "@/lib/server/sources/find-sources";
+import { describeLocation } from "@/lib/server/sources/source-view";
+
+export const dynamic = "force-dynamic";
+
+export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
+  if (!(await pageUser("admin"))) return null;
+  const [t, tk, tc, format, sources, q] = await Promise.all([
+    getTranslations("sources"),
+    getTranslations("kinds"),
+    getTranslations("common"),
+    getFormatter(),
+    findSources(),
+    searchParams,
+  ]);
+  return (
+    <div className="space-y-6">
+      <PageHeader title={t("title")} description={t("description")} actions={<ButtonLink href="/sources/new">{t("new")}</ButtonLink>} />
+      {q.saved && <Alert tone="success">{t("updated", { name: q.saved })}</Alert>}
+      {q.deleted && <Alert tone="success">{t("deleted", { name: q.deleted })}</Alert>}
+      {sources.length === 0 ? (
+        <EmptyState title={t("empty")} description={t("emptyBody")} action={<ButtonLink href="/sources/new">{t("new")}</ButtonLink>} />
+      ) : (
+        <Table>
+          <THead>
+            <TR>
+              <TH>{t("colName")}</TH>
+              <TH>{t("colKind")}</TH>
+              <TH>{t("colLocation")}</TH>
+              <TH className="text-right">{t("colSets")}</TH>
+              <TH>{t("colEnabled")}</TH>
+              <TH>{t("colLastSync")}</TH>
+            </TR>
+          </THead>
+          <TBody>
+            {sources.map((s) => (
+              <TR key={s.id}>
+                <TD>
+                  <Link href={`/sources/${s.id}`} className="font-medium text-indigo-700 hover:underline">{s.name}</Link>
+                  {s.description && <p className="max-w-xs truncate text-xs text-zinc-500">{s.description}</p>}
+                </TD>
+                <TD><Badge tone="indigo">{tk(s.kind)}</Badge></TD>
+                <TD className="max-w-md truncate font-mono text-xs text-zinc-600" title={describeLocation(s)}>{describeLocation(s)}</TD>
+                <TD className="text-right tabular-nums">{format.number(s.pluginSets.length)}</TD>
+                <TD>{s.enabled ? <Badge tone="green">{tc("enabled")}</Badge> : <Badge>{tc("disabled")}</Badge>}</TD>
+                <TD className="text-sm text-zinc-500">{t("notSynced")}</TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { DeleteUserButton } from "@/components/users/delete-user-button";
+import { UserForm } from "@/components/users/user-form";
+import { Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { findUsers } from "@/lib/server/users/users";
+
+export const dynamic = "force-dynamic";
+
+export default async function UsersPage() {
+  const me = await pageUser("admin");
+  if (!me) return null;
+  const [t, tr, format, users] = await Promise.all([getTranslations("users"), getTranslations("roles"), getFormatter(), findUsers()]);
+  return (
+    <div className="space-y-6">
+      <PageHeader title={t("title")} description={t("description")} />
+      <Card>
+        <CardHeader title={t("new")} />
+        <CardBody><UserForm /></CardBody>
+      </Card>
+      <Table>
+        <THead>
+          <TR>
+            <TH>{t("colUsername")}</TH>
+            <TH>{t("colRole")}</TH>
+            <TH>{t("colCreated")}</TH>
+            <TH><span className="sr-only">{t("colActions")}</span></TH>
+          </TR>
+        </THead>
+        <TBody>
+          {users.map((u) => (
+            <TR key={u.id}>
+              <TD className="font-medium">{u.username}{u.id === me.id && <span className="ml-2 text-xs text-zinc-500">({t("you")})</span>}</TD>
+              <TD><Badge tone={u.role === "admin" ? "indigo" : "neutral"}>{tr(u.role)}</Badge></TD>
+              <TD className="text-sm text-zinc-600">{format.dateTime(new Date(u.createdAt), { dateStyle: "medium" })}</TD>
+              <TD className="text-right">{u.id !== me.id && <DeleteUserButton id={u.id} username={u.username} />}</TD>
+            </TR>
+          ))}
+        </TBody>
+      </Table>
+    </div>
+  );
+}

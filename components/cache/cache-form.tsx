@@ -1,0 +1,88 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useMemo, useState } from "react";
+import { useForm } from "react-hook-form";
+import { saveCacheAction } from "@/app/(admin)/cache/actions";
+import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
+import { TextField } from "@/components/forms/text-field";
+import { S3Fields } from "@/components/sources/s3-fields";
+import { Alert, Button, Card, CardBody, Field, Select } from "@/components/ui";
+import type { CacheView } from "@/lib/server/cache/cache-config";
+import { cacheInputSchema } from "@/lib/validations/cache";
+
+interface CacheFormValues {
+  kind: "fs" | "s3";
+  path: string;
+  endpoint: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  pathStyle: boolean;
+}
+
+const toPayload = (v: CacheFormValues) =>
+  v.kind === "fs"
+    ? { kind: "fs", path: v.path }
+    : { kind: "s3", endpoint: v.endpoint, region: v.region, bucket: v.bucket, prefix: v.prefix, accessKeyId: v.accessKeyId,
+        secretAccessKey: v.secretAccessKey || undefined, pathStyle: v.pathStyle };
+
+export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: boolean }) {
+  const t = useTranslations("cache");
+  const tc = useTranslations("common");
+  const tk = useTranslations("kinds");
+  const router = useRouter();
+  const schema = useMemo(() => cacheInputSchema({ allowHttp }), [allowHttp]);
+  const s = cache.settings as Partial<Record<string, string | boolean>>;
+  const str = (k: string, d = "") => (typeof s[k] === "string" ? (s[k] as string) : d);
+  const form = useForm<CacheFormValues>({
+    resolver: useZodResolver<CacheFormValues>(schema, toPayload),
+    defaultValues: {
+      kind: cache.settings.kind, path: str("path"), endpoint: str("endpoint"), region: str("region", "us-east-1"),
+      bucket: str("bucket"), prefix: str("prefix"), accessKeyId: str("accessKeyId"), secretAccessKey: "",
+      pathStyle: typeof s.pathStyle === "boolean" ? s.pathStyle : true,
+    },
+  });
+  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
+  const { errors, isSubmitting } = form.formState;
+  const kind = form.watch("kind");
+  const onSubmit = form.handleSubmit(async (values) => {
+    setMessage(undefined);
+    const result = await saveCacheAction(toPayload(values));
+    if (result.ok) {
+      form.reset({ ...values, secretAccessKey: "" });
+      setMessage({ tone: "success", text: t("saved") });
+      router.refresh();
+    } else {
+      applyServerErrors(form.setError, result.fieldErrors);
+      setMessage({ tone: "error", text: result.error });
+    }
+  });
+  return (
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-6">
+      {message && <Alert tone={message.tone}>{message.text}</Alert>}
+      <Card>
+        <CardBody className="space-y-4">
+          <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
+            <Select id="kind" className="max-w-xs" {...form.register("kind")}>
+              <option value="fs">{tk("fs")}</option>
+              <option value="s3">{tk("s3")}</option>
+            </Select>
+          </Field>
+          {kind === "fs" ? (
+            <TextField id="path" label={t("fsPath")} hint={t("fsPathHint", { path: cache.isDefault ? str("path") : "<DATA_DIR>/cache" })}
+              error={errorAt(errors, "path")} registration={form.register("path")} />
+          ) : (
+            <S3Fields register={form.register} errors={errors} secretSet={cache.secretSet && cache.settings.kind === "s3"} allowHttp={allowHttp} />
+          )}
+        </CardBody>
+      </Card>
+      <div className="flex justify-end">
+        <Button type="submit" loading={isSubmitting}>{isSubmitting ? tc("saving") : tc("save")}</Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,11 @@
+export { cn, type ClassValue } from "./cn";
+export * from "./button";
+export * from "./input";
+export * from "./field";
+export * from "./card";
+export * from "./table";
+export * from "./badge";
+export * from "./alert";
+export * from "./page-header";
+export * from "./empty-state";
+export * from "./confirm-button";

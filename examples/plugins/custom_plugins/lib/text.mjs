@@ -1,0 +1,3 @@
+export function greeting(name, excited) {
+  return `Hello, ${name}${excited ? "!" : "."}`;
+}

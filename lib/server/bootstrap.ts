@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { hashPassword } from "../auth/password";
+import { db } from "../db";
+import { env } from "../env";
+
+/** The demo source seeded on first start outside production: examples/plugins, read from the file system. */
+export const EXAMPLE_SOURCE = {
+  name: "examples",
+  kind: "fs" as const,
+  description: "The reference plugin set shipped in examples/plugins (seeded on first start).",
+  settings: { path: path.resolve("examples/plugins") },
+  pluginSets: [
+    {
+      submodule: "custom_plugins",
+      version: "1.0.0",
+      importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"],
+      position: 0,
+    },
+  ],
+};
+
+/**
+ * First start: create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or with a generated password printed once to
+ * the log; seed the example source when SEED_EXAMPLE_SOURCE allows. Runs when no user exists, so a restart never
+ * prints or changes a password again.
+ */
+export async function bootstrap(log: (line: string) => void = console.info): Promise<void> {
+  const prisma = await db();
+  if ((await prisma.user.count()) > 0) return;
+  const username = env.adminUsername();
+  const given = env.adminPassword();
+  const password = given ?? randomBytes(18).toString("base64url");
+  await prisma.$transaction(async (tx) => {
+    await tx.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(password) } });
+    await tx.auditEvent.create({
+      data: { actor: "system", action: "user.create", targetType: "user", targetName: username, summary: { role: "admin", bootstrap: true } },
+    });
+    if (env.seedExamples() && (await tx.pluginSource.count()) === 0) {
+      const { pluginSets, ...source } = EXAMPLE_SOURCE;
+      const row = await tx.pluginSource.create({ data: { ...source, pluginSets: { create: pluginSets } } });
+      await tx.auditEvent.create({
+        data: { actor: "system", action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: { seeded: true } },
+      });
+    }
+  });
+  if (given) log(`[opsflow] created admin user "${username}" with the password from ADMIN_PASSWORD`);
+  else log(`[opsflow] created admin user "${username}" with password: ${password}   (shown once; change it or set ADMIN_PASSWORD)`);
+}

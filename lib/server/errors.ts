@@ -1,0 +1,29 @@
+import "server-only";
+import type { FieldErrors } from "../validations/issues";
+
+/**
+ * An error the user should see: a catalog key (+ values) and an HTTP status. Anything else thrown in a server
+ * action or route handler is logged and answered with a generic message.
+ */
+export class ExpectedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly key: string,
+    readonly values: Record<string, string | number> = {},
+    /** Field errors as catalog keys (translated at the edge), e.g. { name: ["errors.nameTaken", {name}] }. */
+    readonly fields: Record<string, [string, Record<string, string | number>?]> = {},
+  ) {
+    super(key);
+    this.name = "ExpectedError";
+  }
+}
+
+export const unauthorized = () => new ExpectedError(401, "errors.unauthorized");
+export const forbidden = () => new ExpectedError(403, "errors.forbidden");
+export const notFound = () => new ExpectedError(404, "errors.notFound");
+
+/** A 422 with one field error, e.g. a name clash found by the database. */
+export const fieldError = (field: string, key: string, values: Record<string, string | number> = {}) =>
+  new ExpectedError(422, "validation.invalid", {}, { [field]: [key, values] });
+
+export type { FieldErrors };

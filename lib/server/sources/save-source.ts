@@ -1,0 +1,100 @@
+import "server-only";
+import { Prisma } from "@prisma/client";
+import { db } from "../../db";
+import { openSecrets, sealSecrets } from "../../secrets";
+import type { TSource } from "../../validations/source";
+import { diffViews, recordAudit } from "../audit/record-audit";
+import { fieldError, notFound } from "../errors";
+import { splitSourceInput, toSourceView, type SourceView } from "./source-view";
+
+/** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
+function auditable(view: SourceView) {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = view;
+  return rest;
+}
+
+/** The secret envelope to store after `input`, given what is stored now (null = nothing stored). */
+function nextSecret(input: TSource, stored: { kind: string; secret: string | null } | null): string | null {
+  const { secret } = splitSourceInput(input);
+  const previous = stored && stored.kind === input.kind ? openSecrets(stored.secret) : {};
+  if (input.kind === "git" && input.clearToken) return sealSecrets(secret);
+  if (input.kind === "s3" && !input.accessKeyId) return null; // anonymous access: no secret to keep
+  const merged = { ...previous, ...secret };
+  if (input.kind === "s3" && !merged.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
+  return sealSecrets(merged);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+/** Creates a source with its plugin sets and audits it, all in one transaction. */
+export async function createSource(input: TSource, actor: string): Promise<SourceView> {
+  const prisma = await db();
+  const secret = nextSecret(input, null);
+  const { settings } = splitSourceInput(input);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const row = await tx.pluginSource.create({
+        data: {
+          name: input.name,
+          kind: input.kind,
+          description: input.description,
+          enabled: input.enabled,
+          settings,
+          secret,
+          pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
+        },
+        include: { pluginSets: true },
+      });
+      const view = toSourceView(row);
+      await recordAudit(tx, { actor, action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: auditable(view) });
+      return view;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw fieldError("name", "errors.nameTaken", { name: input.name });
+    throw err;
+  }
+}
+
+/**
+ * Replaces a source's configuration. Plugin sets are matched by submodule (kept rows keep their ids, for sync
+ * history); a blank secret keeps the stored one; changing the kind drops the old kind's secret.
+ */
+export async function updateSource(id: string, input: TSource, actor: string): Promise<SourceView> {
+  const prisma = await db();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const before = await tx.pluginSource.findUnique({ where: { id }, include: { pluginSets: true } });
+      if (!before) throw notFound();
+      const secret = nextSecret(input, before);
+      const { settings } = splitSourceInput(input);
+      const keep = input.pluginSets.map((s) => s.submodule);
+      await tx.pluginSet.deleteMany({ where: { sourceId: id, submodule: { notIn: keep } } });
+      for (const [position, set] of input.pluginSets.entries()) {
+        await tx.pluginSet.upsert({
+          where: { sourceId_submodule: { sourceId: id, submodule: set.submodule } },
+          create: { ...set, position, sourceId: id },
+          update: { version: set.version, importModules: set.importModules, position },
+        });
+      }
+      const row = await tx.pluginSource.update({
+        where: { id },
+        data: { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret },
+        include: { pluginSets: true },
+      });
+      const view = toSourceView(row);
+      const changes: Record<string, unknown> = diffViews(auditable(toSourceView(before)), auditable(view));
+      const secretInput = input.kind === "git" ? input.token : input.kind === "s3" ? input.secretAccessKey : undefined;
+      if (secretInput && before.secret) changes.secret = "changed";
+      else if (!before.secret && row.secret) changes.secret = "set";
+      else if (before.secret && !row.secret) changes.secret = "cleared";
+      delete changes.secretSet;
+      await recordAudit(tx, { actor, action: "source.update", targetType: "source", targetId: id, targetName: row.name, summary: changes as Prisma.InputJsonValue });
+      return view;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw fieldError("name", "errors.nameTaken", { name: input.name });
+    throw err;
+  }
+}
