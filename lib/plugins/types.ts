@@ -1,0 +1,96 @@
+/**
+ * The plugin library's shared types. Nothing in lib/plugins imports from next, react, prisma or lib/server:
+ * the stages (sources → sync → cache → loader → registry) take plain data and are tested on their own.
+ */
+
+export type SourceKind = "git" | "s3" | "fs";
+
+export interface GitSettings {
+  url: string;
+  ref: string;
+  username: string;
+}
+export interface S3Settings {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  accessKeyId: string;
+  pathStyle: boolean;
+}
+export interface FsSettings {
+  path: string;
+}
+
+export interface SettingsByKind {
+  git: GitSettings;
+  s3: S3Settings;
+  fs: FsSettings;
+}
+/** Decrypted secret fields per kind (never logged). */
+export interface SecretsByKind {
+  git: { token?: string };
+  s3: { secretAccessKey?: string };
+  fs: Record<string, never>;
+}
+
+export interface FetchLimits {
+  /** Connection (first byte) timeout. */
+  connectTimeoutMs: number;
+  /** Whole-fetch timeout. */
+  totalTimeoutMs: number;
+  /** Refuse a fetch that downloads more than this many bytes in all. */
+  maxBytes: number;
+  /** Refuse a fetch with more files than this. */
+  maxFiles: number;
+}
+
+export interface FetchContext {
+  /** An empty directory the fetcher writes the source's files into (the source root). */
+  dir: string;
+  /** EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE, checked again at fetch time. */
+  allowHttp: boolean;
+  limits: FetchLimits;
+  /** Extra CA certificates (PEM) for https remotes, besides the system ones / NODE_EXTRA_CA_CERTS. */
+  ca?: string;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface FetchResult {
+  /** git: commit SHA; s3: sha256 over keys + ETags; fs: sha256 over paths + sizes + content hashes. */
+  revision: string;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * One kind of plugin source. `revision` answers cheaply what `fetch` would record (git: ask the remote for the
+ * ref's SHA; s3: list keys + ETags), so an unchanged source is not downloaded again.
+ */
+export interface SourceFetcher<K extends SourceKind> {
+  revision(settings: SettingsByKind[K], secret: SecretsByKind[K], ctx: Omit<FetchContext, "dir">): Promise<string>;
+  fetch(settings: SettingsByKind[K], secret: SecretsByKind[K], ctx: FetchContext): Promise<FetchResult>;
+}
+
+/** A fetch/describe failure that is the remote's or the content's fault (recorded as data, not a crash). */
+export class PluginSourceError extends Error {
+  constructor(
+    message: string,
+    readonly code:
+      | "config"
+      | "insecure"
+      | "network"
+      | "auth"
+      | "not_found"
+      | "timeout"
+      | "too_large"
+      | "unsafe_path"
+      | "module_not_found"
+      | "describe"
+      | "integrity",
+  ) {
+    super(message);
+    this.name = "PluginSourceError";
+  }
+}
