@@ -5,19 +5,6 @@ import { z } from "zod";
  * the API and the CLI show the same text in the user's language; see ./issues.ts for the translation.
  */
 
-// Issues zod raises on its own (wrong type, missing key, unknown discriminator) get catalog keys too.
-z.config({
-  customError: (issue) => {
-    if (issue.code === "invalid_type") return issue.input === undefined ? "required" : "invalid_type";
-    if (issue.code === "invalid_union") return "invalid_choice";
-    if (issue.code === "invalid_value") return "invalid_choice";
-    if (issue.code === "unrecognized_keys") return "unknown_field";
-    if (issue.code === "too_big") return "too_long";
-    if (issue.code === "too_small") return "required";
-    return "invalid";
-  },
-});
-
 /** Remote URL policy: https only, unless EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE=1 also allows http. */
 export interface UrlPolicy {
   allowHttp: boolean;

@@ -6,6 +6,27 @@ export type FieldErrors = Record<string, string>;
 /** Translates a catalog key under "validation." with the issue's numbers (e.g. {max}). */
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
+/** Our messages are catalog keys; zod's own (wrong type, missing key, unknown discriminator) are mapped by code. */
+export function issueKey(issue: z.core.$ZodIssue): string {
+  if (/^[a-z_]+$/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      // zod drops `input` from final issues; its message names what it received.
+      return /received undefined/.test(issue.message) ? "required" : "invalid_type";
+    case "invalid_union":
+    case "invalid_value":
+      return "invalid_choice";
+    case "unrecognized_keys":
+      return "unknown_field";
+    case "too_big":
+      return "too_long";
+    case "too_small":
+      return "required";
+    default:
+      return "invalid";
+  }
+}
+
 /** One message per field (the first issue), translated; paths joined with "." ("pluginSets.0.submodule"). */
 export function toFieldErrors(error: z.ZodError, t: Translate): FieldErrors {
   const out: FieldErrors = {};
@@ -15,7 +36,7 @@ export function toFieldErrors(error: z.ZodError, t: Translate): FieldErrors {
     const values: Record<string, string | number> = {};
     if ("maximum" in issue) values.max = Number(issue.maximum);
     if ("minimum" in issue) values.min = Number(issue.minimum);
-    out[key] = t(issue.message, values);
+    out[key] = t(issueKey(issue), values);
   }
   return out;
 }
