@@ -7,7 +7,7 @@ import path from "node:path";
 export const env = {
   isProduction: () => process.env.NODE_ENV === "production",
   /** Directory for the embedded database, the dev secret and the default FS cache. */
-  dataDir: () => path.resolve(process.env.DATA_DIR || ".data"),
+  dataDir: () => path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || ".data"),
   /** PostgreSQL connection string; unset = embedded PGlite under dataDir()/pglite. */
   databaseUrl: () => {
     const url = process.env.DATABASE_URL?.trim();

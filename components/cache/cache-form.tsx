@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { saveCacheAction } from "@/app/(admin)/cache/actions";
 import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
@@ -48,7 +48,7 @@ export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: b
   });
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
   const { errors, isSubmitting } = form.formState;
-  const kind = form.watch("kind");
+  const kind = useWatch({ control: form.control, name: "kind" });
   const onSubmit = form.handleSubmit(async (values) => {
     setMessage(undefined);
     const result = await saveCacheAction(toPayload(values));

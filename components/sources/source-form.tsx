@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { Alert, Button, ButtonLink, Card, CardBody, CardHeader, Checkbox, Field, Select, Textarea } from "@/components/ui";
 import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
@@ -34,12 +34,12 @@ export function SourceForm({
   const router = useRouter();
   const schema = useMemo(() => sourceInputSchema({ allowHttp }), [allowHttp]);
   const resolver = useZodResolver<SourceFormValues>(schema, toPayload);
-  const { register, handleSubmit, control, watch, setError, formState } = useForm<SourceFormValues>({
+  const { register, handleSubmit, control, setError, formState } = useForm<SourceFormValues>({
     defaultValues: toFormValues(source),
     resolver,
   });
   const [formError, setFormError] = useState<string>();
-  const kind = watch("kind");
+  const kind = useWatch({ control, name: "kind" });
   const errors = formState.errors;
 
   const onSubmit = handleSubmit(async (values) => {

@@ -58,6 +58,6 @@ export async function closeDatabase(): Promise<void> {
 }
 
 /** Tests: make `db()` answer with a database the test opened (PGlite in memory or a scratch PostgreSQL DB). */
-export function useDatabaseForTests(database: Database | undefined): void {
+export function setTestDatabase(database: Database | undefined): void {
   g.__opsflowDb = database ? Promise.resolve(database) : undefined;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { openDatabase, type Database } from "../db/connection";
-import { useDatabaseForTests } from "../db";
+import { setTestDatabase } from "../db";
 import { applyMigrations } from "../db/migrate";
 
 /**
@@ -13,7 +13,7 @@ export async function createTestDatabase(): Promise<Database & { label: string }
   if (!serverUrl) {
     const database = await openDatabase({ kind: "pglite" });
     await database.withSession((s) => applyMigrations(s));
-    useDatabaseForTests(database);
+    setTestDatabase(database);
     return { ...database, label: "pglite" };
   }
   const name = `opsflow_test_${randomBytes(6).toString("hex")}`;
@@ -25,13 +25,13 @@ export async function createTestDatabase(): Promise<Database & { label: string }
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: "postgres", url: url.toString() });
   await database.withSession((s) => applyMigrations(s));
-  useDatabaseForTests(database);
+  setTestDatabase(database);
   return {
     ...database,
     label: "postgres",
     async close() {
       await database.close();
-      useDatabaseForTests(undefined);
+      setTestDatabase(undefined);
       const c = new Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -11,7 +11,6 @@ export interface UrlPolicy {
 }
 
 // Control characters (C0, DEL, C1) never belong in a single-line field.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A trimmed single-line string of at most `max` characters. */

@@ -9,7 +9,6 @@ import { isSafeRelativePath, line, remoteUrl, s3Fields, ZAbsolutePath, ZDescript
 export function isGitRef(ref: string): boolean {
   if (/^[0-9a-f]{40}$/i.test(ref)) return true;
   if (!ref || ref.length > 255 || ref === "@") return false;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref)) return false;
   if (ref.includes("..") || ref.includes("@{") || ref.endsWith(".") || ref.startsWith("-")) return false;
   return ref.split("/").every((c) => c !== "" && !c.startsWith(".") && !c.endsWith(".lock"));

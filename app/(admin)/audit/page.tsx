@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { AuditSummary } from "@/components/audit/audit-summary";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-events";
 
@@ -14,7 +15,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-6">
       <PageHeader title={t("title")} description={t("description")} />
-      <form method="get" className="flex flex-wrap items-end gap-3" role="search">
+      {/* keyed by the filter: "Clear" navigates client-side, and the uncontrolled fields must reset */}
+      <form key={`${filter.targetType}|${filter.target}`} method="get" className="flex flex-wrap items-end gap-3" role="search">
         <label className="space-y-1 text-sm">
           <span className="block font-medium text-zinc-800">{t("target")}</span>
           <Select name="targetType" defaultValue={filter.targetType ?? ""} className="w-44">
@@ -54,9 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <TD><code className="text-xs">{e.action}</code></TD>
                 <TD className="text-sm">{e.targetType}{e.targetName ? ` · ${e.targetName}` : ""}</TD>
                 <TD>
-                  <pre className="max-w-md overflow-x-auto whitespace-pre-wrap break-all font-mono text-xs text-zinc-600">
-                    {JSON.stringify(e.summary, null, 1)}
-                  </pre>
+                  <AuditSummary summary={e.summary} />
                 </TD>
               </TR>
             ))}

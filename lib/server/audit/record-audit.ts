@@ -16,11 +16,30 @@ export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntr
   await tx.auditEvent.create({ data: { ...entry, targetId: entry.targetId ?? null, targetName: entry.targetName ?? null } });
 }
 
-/** Field-by-field difference of two plain views: { field: { from, to } } for fields that changed. */
-export function diffViews(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+/**
+ * Flattens a view into dotted paths with scalar values, for audit summaries a human can read:
+ * `settings.ref`, `pluginSets.custom_plugins.version`. Lists of rows with a `submodule` are keyed by it;
+ * lists of scalars become one comma-separated value.
+ */
+export function flattenForAudit(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v !== "object" || v === null)) out[prefix] = value.join(", ");
+    else value.forEach((v, i) => flattenForAudit(v, `${prefix}.${(v as { submodule?: string })?.submodule ?? i}`, out));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) flattenForAudit(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+/** Path-by-path difference of two views: { "settings.ref": { from, to } } for what changed. */
+export function diffViews(before: object, after: object): Record<string, { from: unknown; to: unknown }> {
+  const a = flattenForAudit(before);
+  const b = flattenForAudit(after);
   const out: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = { from: before[key] ?? null, to: after[key] ?? null };
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (a[key] !== b[key]) out[key] = { from: a[key] ?? null, to: b[key] ?? null };
   }
   return out;
 }

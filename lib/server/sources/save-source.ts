@@ -3,14 +3,15 @@ import { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { openSecrets, sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
-import { diffViews, recordAudit } from "../audit/record-audit";
+import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, notFound } from "../errors";
 import { splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
 function auditable(view: SourceView) {
-  const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = view;
-  return rest;
+  const { id: _id, createdAt: _c, updatedAt: _u, settings, ...rest } = view;
+  const { kind: _k, ...location } = settings;
+  return { ...rest, settings: location };
 }
 
 /** The secret envelope to store after `input`, given what is stored now (null = nothing stored). */
@@ -48,7 +49,7 @@ export async function createSource(input: TSource, actor: string): Promise<Sourc
         include: { pluginSets: true },
       });
       const view = toSourceView(row);
-      await recordAudit(tx, { actor, action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: auditable(view) });
+      await recordAudit(tx, { actor, action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: flattenForAudit(auditable(view)) as Prisma.InputJsonValue });
       return view;
     });
   } catch (err) {

@@ -1,7 +1,7 @@
 import { greeting } from "../lib/text.mjs";
 
 // A second module with a relative import inside the set.
-export default {
+const greet = {
   code: "cus_greet",
   name: "Greet",
   version: "1.0.0",
@@ -16,3 +16,5 @@ export default {
     return { text: greeting(inputs.name, inputs.excited) };
   },
 };
+
+export default greet;
