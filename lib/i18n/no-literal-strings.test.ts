@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -133,9 +133,10 @@ export function scanSource(file: string, source: string): Offence[] {
 
 function tsxFiles(dir: string): string[] {
   const abs = path.join(ROOT, dir);
-  return (readdirSync(abs, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+  return (readdirSync(abs, { recursive: true, withFileTypes: true }) as Dirent[])
     .filter((d) => d.isFile() && d.name.endsWith(".tsx") && !d.name.endsWith(".test.tsx"))
-    .map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)).split(path.sep).join("/"))
+    // Dirent.parentPath is Node ≥ 20.12; older 20.x only has the (deprecated) .path.
+    .map((d) => path.relative(ROOT, path.join(d.parentPath ?? (d as { path?: string }).path ?? abs, d.name)).split(path.sep).join("/"))
     .filter((rel) => !EXCLUDED_DIRS.some((ex) => rel.startsWith(ex)))
     .sort();
 }

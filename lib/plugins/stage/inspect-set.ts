@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import { constants, type Dirent } from "node:fs";
+import { lstat, open, opendir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { PluginSourceError } from "../types";
+import { isInside, realSubmoduleDir, resolveModule } from "./resolve-module";
+
+export interface SetLimits {
+  /** Refuse a set with a file larger than this (bytes). */
+  maxFileBytes: number;
+  /** Refuse a set whose files add up to more than this (bytes). */
+  maxSetBytes: number;
+  /** Refuse a set with more files than this (directories are bounded by the same number, counted apart). */
+  maxFiles: number;
+}
+
+export const DEFAULT_SET_LIMITS: SetLimits = {
+  maxFileBytes: 20 * 1024 * 1024,
+  maxSetBytes: 200 * 1024 * 1024,
+  maxFiles: 5000,
+};
+
+export interface InspectedFile {
+  /** Relative to the submodule directory, POSIX separators. */
+  path: string;
+  size: number;
+  /** Hex sha256 of the content. */
+  sha256: string;
+}
+
+export interface InspectedSet {
+  /** Absolute submodule directory (as joined from the source root, not its real path). */
+  dir: string;
+  /** Every file of the set, sorted by path (code-unit order). */
+  files: InspectedFile[];
+  /** The set's import modules in the order given; `file` is relative to the submodule directory. */
+  modules: { entry: string; file: string }[];
+  /** Sum of the files' sizes. */
+  bytes: number;
+}
+
+export interface PluginSetRef {
+  submodule: string;
+  version: string;
+  importModules: string[];
+}
+
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Lists and hashes one plugin set (the submodule directory inside a fetched source) and resolves its import
+ * modules. Everything that makes the set unsafe or too big is refused with a PluginSourceError:
+ *
+ * - the submodule must exist, be a directory and lie inside the source root after resolving symlinks
+ *   ("not_found" / "unsafe_path");
+ * - names with a backslash or NUL, or that are "." / ".." ("unsafe_path");
+ * - fifos, sockets and devices ("unsafe_path");
+ * - symlinks: a link whose real target leaves the submodule directory is refused ("unsafe_path"), and so is a
+ *   dangling link. A link to a regular file inside the set is recorded under the LINK's path with the target's
+ *   size and content hash (so the cache gets a plain copy). A link to a directory is refused ("unsafe_path"),
+ *   even inside the set: links are never followed for listing (no cycles, no double counting);
+ * - a file over maxFileBytes, more than maxFiles files (or directories), more than maxSetBytes in all ("too_large");
+ * - an entry named `.git` (directory, or the gitfile of a git submodule) is skipped with everything below it.
+ *
+ * Import modules are resolved with resolveModule; a module that resolves to a file not listed (e.g. under
+ * `.git`) is "module_not_found". The first failing module fails the whole set.
+ */
+export async function inspectSet(
+  sourceRoot: string,
+  set: PluginSetRef,
+  limits: Partial<SetLimits> = {},
+): Promise<InspectedSet> {
+  const lim: SetLimits = { ...DEFAULT_SET_LIMITS, ...limits };
+  const root = path.resolve(sourceRoot);
+  const subReal = await realSubmoduleDir(root, set.submodule);
+  const dir = path.join(root, ...set.submodule.split("/"));
+
+  const files: InspectedFile[] = [];
+  let bytes = 0;
+  let dirs = 0;
+
+  const addFile = async (rel: string, abs: string) => {
+    if (files.length + 1 > lim.maxFiles) {
+      throw new PluginSourceError(`the set has more than ${lim.maxFiles} files`, "too_large");
+    }
+    const { size, sha256 } = await hashFile(abs, rel, lim.maxFileBytes);
+    bytes += size;
+    if (bytes > lim.maxSetBytes) {
+      throw new PluginSourceError(`the set is larger than ${lim.maxSetBytes} bytes`, "too_large");
+    }
+    files.push({ path: rel, size, sha256 });
+  };
+
+  const walk = async (absDir: string, relDir: string): Promise<void> => {
+    if (++dirs > lim.maxFiles) {
+      throw new PluginSourceError(`the set has more than ${lim.maxFiles} directories`, "too_large");
+    }
+    const entries: Dirent[] = [];
+    for await (const entry of await opendir(absDir)) entries.push(entry);
+    for (const entry of entries) {
+      const name = entry.name;
+      const rel = relDir ? `${relDir}/${name}` : name;
+      if (name === "" || name === "." || name === ".." || name.includes("\\") || name.includes("\0") || name.includes("/")) {
+        throw new PluginSourceError(`unsafe file name ${JSON.stringify(rel)}`, "unsafe_path");
+      }
+      if (name === ".git") continue;
+      const abs = path.join(absDir, name);
+      const info = await lstat(abs);
+      if (info.isDirectory()) {
+        await walk(abs, rel);
+      } else if (info.isFile()) {
+        await addFile(rel, abs);
+      } else if (info.isSymbolicLink()) {
+        const target = await realpath(abs).catch(() => null);
+        if (target === null) throw new PluginSourceError(`dangling symbolic link "${rel}"`, "unsafe_path");
+        if (!isInside(subReal, target, true)) {
+          throw new PluginSourceError(`symbolic link "${rel}" points outside the set`, "unsafe_path");
+        }
+        const targetInfo = await stat(target);
+        if (targetInfo.isDirectory()) {
+          throw new PluginSourceError(
+            `symbolic link "${rel}" points to a directory (links to directories are not supported)`,
+            "unsafe_path",
+          );
+        }
+        if (!targetInfo.isFile()) throw new PluginSourceError(`symbolic link "${rel}" points to a special file`, "unsafe_path");
+        await addFile(rel, target);
+      } else {
+        throw new PluginSourceError(`"${rel}" is a special file (fifo, socket or device)`, "unsafe_path");
+      }
+    }
+  };
+  await walk(dir, "");
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const listed = new Set(files.map((f) => f.path));
+  const prefix = set.submodule + "/";
+  const modules: InspectedSet["modules"] = [];
+  for (const entry of set.importModules) {
+    const fromRoot = await resolveModule(root, set.submodule, entry);
+    const file = fromRoot.slice(prefix.length);
+    if (!listed.has(file)) {
+      throw new PluginSourceError(`import module "${entry}" (${fromRoot}) is not one of the set's files`, "module_not_found");
+    }
+    modules.push({ entry, file });
+  }
+  return { dir, files, modules, bytes };
+}
+
+/** Streams one regular file through sha256, refusing it past maxBytes (also if it grows while being read). */
+async function hashFile(abs: string, rel: string, maxBytes: number): Promise<{ size: number; sha256: string }> {
+  const tooLarge = () => new PluginSourceError(`"${rel}" is larger than ${maxBytes} bytes`, "too_large");
+  const handle = await open(abs, OPEN_FLAGS).catch((e: NodeJS.ErrnoException) => {
+    // ELOOP: swapped for a symlink after it was listed.
+    throw new PluginSourceError(`cannot read "${rel}": ${e.code ?? e.message}`, e.code === "ELOOP" ? "unsafe_path" : "not_found");
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new PluginSourceError(`"${rel}" is not a regular file`, "unsafe_path");
+    if (info.size > maxBytes) throw tooLarge();
+    const hash = createHash("sha256");
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > maxBytes) throw tooLarge();
+      hash.update(buf.subarray(0, bytesRead));
+    }
+    return { size, sha256: hash.digest("hex") };
+  } finally {
+    await handle.close();
+  }
+}
