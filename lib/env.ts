@@ -25,8 +25,7 @@ export const env = {
    * product's name) also allows http:// remotes; anything else allows https:// only.
    */
   secureLoose: () =>
-    (process.env.EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE ?? process.env.BKAPP_EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE ?? "0")
-      .trim() === "1",
+    (process.env.EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE?.trim() || process.env.BKAPP_EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE?.trim()) === "1",
   /** Secure flag of the session cookie: on in production unless SESSION_COOKIE_SECURE=0 (plain-http intranets). */
   cookieSecure: () => {
     const v = process.env.SESSION_COOKIE_SECURE?.trim();

@@ -21,19 +21,23 @@ function rootSecret(): string {
     throw new Error("APP_SECRET is required in production (at least 32 characters; try: openssl rand -base64 48)");
   }
   const file = path.join(env.dataDir(), "app-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
+  if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const generated = randomBytes(48).toString("base64url");
-    // "wx": never overwrite a secret another process just wrote; re-read it instead.
+    // Written in full to a temp file, then linked into place: link fails if another process won the race, and a
+    // reader never sees a half-written secret.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    fs.writeFileSync(tmp, randomBytes(48).toString("base64url") + "\n", { mode: 0o600 });
     try {
-      fs.writeFileSync(file, generated + "\n", { mode: 0o600, flag: "wx" });
-      return generated;
-    } catch {
-      return fs.readFileSync(file, "utf8").trim();
+      fs.linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
   }
+  const secret = fs.readFileSync(file, "utf8").trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable secret (under 32 characters): remove it or set APP_SECRET`);
+  return secret;
 }
 
 /** A 32-byte key for `purpose`, derived from the root secret. Different purposes never share a key. */

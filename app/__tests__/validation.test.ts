@@ -237,20 +237,44 @@ describe("plugin source validation (server action and POST /api/sources)", () =>
     expect(await counts()).toEqual(before);
   });
 
-  it("refuses a duplicate name with 422 on name, through both doors, keeping one row", async () => {
-    const first = await createSourceAction({ ...fsBase, name: "dup" });
-    expect(first.ok).toBe(true);
-    const before = await counts();
+  describe("duplicate names", () => {
+    const tryDuplicate = async () => {
+      const before = await counts();
+      const action = await createSourceAction({ ...fsBase, name: "dup", path: "/srv/other" });
+      const res = await POST(jsonRequest("POST", "/api/sources", { ...gitBase, name: "dup" }), routeCtx());
+      return { before, action, status: res.status, body: await res.json(), after: await counts() };
+    };
+    beforeAll(async () => {
+      const first = await createSourceAction({ ...fsBase, name: "dup" });
+      expect(first.ok).toBe(true);
+    });
 
-    const again = await createSourceAction({ ...fsBase, name: "dup", path: "/srv/other" });
-    expect(again).toMatchObject({ ok: false, status: 422, fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
+    it("a second source with the same name writes nothing: one row only", async () => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      try {
+        const { before, action, status, after } = await tryDuplicate();
+        expect(action.ok).toBe(false);
+        expect(status).not.toBe(201);
+        expect(after).toEqual(before);
+        expect(await database.prisma.pluginSource.count({ where: { name: "dup" } })).toBe(1);
+      } finally {
+        errors.mockRestore();
+      }
+    });
 
-    const res = await POST(jsonRequest("POST", "/api/sources", { ...gitBase, name: "dup" }), routeCtx());
-    expect(res.status).toBe(422);
-    expect((await res.json()).fieldErrors).toEqual({ name: e("nameTaken", { name: "dup" }) });
-
-    expect(await counts()).toEqual(before);
-    expect(await database.prisma.pluginSource.count({ where: { name: "dup" } })).toBe(1);
+    // Regression: pglite-prisma-adapter throws a raw DriverAdapterError (SQLSTATE 23505), not Prisma's P2002; it was
+    // answered 500 on the embedded database before lib/server/errors.ts isUniqueViolation learned both.
+    it("answers 422 with fieldErrors.name = errors.nameTaken through both doors", async () => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      try {
+        const { action, status, body } = await tryDuplicate();
+        expect(action).toMatchObject({ ok: false, status: 422, fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
+        expect(status).toBe(422);
+        expect(body).toEqual({ error: v("invalid"), fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
+      } finally {
+        errors.mockRestore();
+      }
+    });
   });
 
   describe("good inputs", () => {

@@ -24,7 +24,7 @@ export function S3Fields({
   const tc = useTranslations("common");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <TextField id="endpoint" className="sm:col-span-2" label={t("s3Endpoint")} hint={t("gitUrlHint", { loose: String(allowHttp) })}
+      <TextField id="endpoint" className="sm:col-span-2" label={t("s3Endpoint")} hint={t("s3EndpointHint", { loose: String(allowHttp) })}
         error={errorAt(errors, "endpoint")} registration={register("endpoint")} placeholder="https://s3.example.com" />
       <TextField id="region" label={t("s3Region")} error={errorAt(errors, "region")} registration={register("region")} />
       <TextField id="bucket" label={t("s3Bucket")} error={errorAt(errors, "bucket")} registration={register("bucket")} />

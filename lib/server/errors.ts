@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@prisma/client";
 import type { FieldErrors } from "../validations/issues";
 
 /**
@@ -27,3 +28,13 @@ export const fieldError = (field: string, key: string, values: Record<string, st
   new ExpectedError(422, "validation.invalid", {}, { [field]: [key, values] });
 
 export type { FieldErrors };
+
+/**
+ * A unique-constraint violation: Prisma's P2002 (PostgreSQL adapter), or the driver error with SQLSTATE 23505 that
+ * the PGlite adapter throws without mapping it.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return true;
+  const cause = (err as { cause?: { code?: string; originalCode?: string } })?.cause;
+  return cause?.code === "23505" || cause?.originalCode === "23505";
+}

@@ -27,8 +27,9 @@ export function withRole<S extends z.ZodType, T>(
     const params = ctx?.params ? await ctx.params : {};
     const readBody = async () => {
       if (!opts.body) return undefined;
+      if (Number(request.headers.get("content-length")) > MAX_BODY) throw new ExpectedError(413, "errors.tooLarge");
       const text = await request.text();
-      if (text.length > MAX_BODY) throw new ExpectedError(413, "errors.tooLarge");
+      if (Buffer.byteLength(text) > MAX_BODY) throw new ExpectedError(413, "errors.tooLarge");
       try {
         return JSON.parse(text) as unknown;
       } catch {

@@ -17,7 +17,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export const line = (max: number) =>
   z
     .string()
-    .max(max * 4, { error: "too_long" }) // cap before trimming: oversized input is rejected cheaply
     .trim()
     .max(max, { error: "too_long" })
     .refine((s) => !CONTROL.test(s), { error: "control_chars" });

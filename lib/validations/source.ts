@@ -38,7 +38,7 @@ const ZImportModules = z
       .max(100, { error: "modules_too_many" }),
   );
 
-export const ZPluginSetInput = z.object({
+export const ZPluginSetInput = z.strictObject({
   submodule: line(512)
     .min(1, { error: "required" })
     .refine(isSafeRelativePath, { error: "submodule_format" }),

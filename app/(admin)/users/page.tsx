@@ -30,7 +30,7 @@ export default async function UsersPage() {
         <TBody>
           {users.map((u) => (
             <TR key={u.id}>
-              <TD className="font-medium">{u.username}{u.id === me.id && <span className="ml-2 text-xs text-zinc-500">({t("you")})</span>}</TD>
+              <TD className="font-medium">{u.username}{u.id === me.id && <span className="ml-2 text-xs text-zinc-500">{t("you")}</span>}</TD>
               <TD><Badge tone={u.role === "admin" ? "indigo" : "neutral"}>{tr(u.role)}</Badge></TD>
               <TD className="text-sm text-zinc-600">{format.dateTime(new Date(u.createdAt), { dateStyle: "medium" })}</TD>
               <TD className="text-right">{u.id !== me.id && <DeleteUserButton id={u.id} username={u.username} />}</TD>

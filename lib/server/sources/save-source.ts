@@ -1,10 +1,10 @@
 import "server-only";
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { openSecrets, sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
-import { fieldError, notFound } from "../errors";
+import { fieldError, isUniqueViolation, notFound } from "../errors";
 import { splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
@@ -23,10 +23,6 @@ function nextSecret(input: TSource, stored: { kind: string; secret: string | nul
   const merged = { ...previous, ...secret };
   if (input.kind === "s3" && !merged.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
   return sealSecrets(merged);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
 /** Creates a source with its plugin sets and audits it, all in one transaction. */

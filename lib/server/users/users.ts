@@ -1,10 +1,9 @@
 import "server-only";
-import { Prisma } from "@prisma/client";
 import { hashPassword } from "../../auth/password";
 import { db } from "../../db";
 import type { TUserInput } from "../../validations/auth";
 import { recordAudit } from "../audit/record-audit";
-import { ExpectedError, fieldError, notFound } from "../errors";
+import { ExpectedError, fieldError, isUniqueViolation, notFound } from "../errors";
 
 export interface UserView {
   id: string;
@@ -28,7 +27,7 @@ export async function createUser(input: Pick<TUserInput, "username" | "password"
       return { id: u.id, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
     });
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+    if (isUniqueViolation(err)) {
       throw fieldError("username", "errors.usernameTaken", { name: input.username });
     }
     throw err;

@@ -1,0 +1,44 @@
+import "server-only";
+import type { PrismaClient } from "@prisma/client";
+
+/**
+ * The sync lease: one row, taken with one atomic UPDATE that succeeds only when nobody holds it or the holder's
+ * lease expired (its process died or hung). The holder renews it while it works. Works the same on PostgreSQL
+ * (shared by all instances) and the embedded DB.
+ */
+
+export const leaseTtlMs = () => Number(process.env.SYNC_LEASE_TTL_MS) || 60_000;
+
+export interface TakenLease {
+  /** The run that held the expired lease we took over (to be marked failed), if any. */
+  previousRunId: string | null;
+}
+
+export async function acquireLease(prisma: PrismaClient, holder: string, ttlMs = leaseTtlMs()): Promise<TakenLease | null> {
+  const rows = await prisma.$queryRaw<{ previous: string | null }[]>`
+    UPDATE "SyncLease" AS l
+       SET "holder" = ${holder}, "runId" = NULL, "expiresAt" = now() + make_interval(secs => ${ttlMs / 1000}::float8)
+      FROM (SELECT "runId" AS previous FROM "SyncLease" WHERE "id" = 1 FOR UPDATE) AS p
+     WHERE l."id" = 1 AND (l."holder" IS NULL OR l."expiresAt" < now())
+ RETURNING p.previous`;
+  return rows.length ? { previousRunId: rows[0].previous } : null;
+}
+
+/** Records which run the lease covers, and extends it; false if the lease was lost (taken over). */
+export async function renewLease(prisma: PrismaClient, holder: string, runId: string | null, ttlMs = leaseTtlMs()): Promise<boolean> {
+  const n = await prisma.$executeRaw`
+    UPDATE "SyncLease" SET "runId" = ${runId}, "expiresAt" = now() + make_interval(secs => ${ttlMs / 1000}::float8)
+     WHERE "id" = 1 AND "holder" = ${holder}`;
+  return n === 1;
+}
+
+export async function releaseLease(prisma: PrismaClient, holder: string): Promise<void> {
+  await prisma.$executeRaw`UPDATE "SyncLease" SET "holder" = NULL, "runId" = NULL, "expiresAt" = now() WHERE "id" = 1 AND "holder" = ${holder}`;
+}
+
+/** The run holding a live lease, if any. */
+export async function currentLeaseRun(prisma: PrismaClient): Promise<string | null> {
+  const rows = await prisma.$queryRaw<{ runId: string | null }[]>`
+    SELECT "runId" FROM "SyncLease" WHERE "id" = 1 AND "holder" IS NOT NULL AND "expiresAt" >= now()`;
+  return rows[0]?.runId ?? null;
+}
