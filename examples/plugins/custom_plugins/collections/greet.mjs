@@ -5,7 +5,7 @@ const greet = {
   code: "cus_greet",
   name: "Greet",
   version: "1.0.0",
-  group: { code: "CUS", name: "Custom" },
+  group: { code: "CUS", name: { en: "Custom", "zh-CN": "自定义" } },
   description: "Builds a greeting for a name.",
   inputs: [
     { key: "name", label: "Name", type: "text", required: true },
