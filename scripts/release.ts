@@ -1,14 +1,18 @@
 /**
- * `npm run release`: the deploy hook (CI/CD or a developer centre calls it before starting new instances).
- * 1. apply committed migrations (PostgreSQL via DATABASE_URL, or the embedded DB when no server holds it);
- * Exits non-zero with one clear line on failure.
+ * `npm run release`: the redeploy hook (CI/CD or a developer centre calls it before starting new instances).
+ *   1. apply committed migrations (PostgreSQL via DATABASE_URL, or the embedded DB when no server holds it);
+ *   2. sync every enabled plugin source into a new cache generation and activate it.
+ * Exit 0 when migrations applied and the sync succeeded or partly succeeded (failed sets keep their last good
+ * copy; the warnings are printed); 1 when migrations failed or every source failed; one clear line on stderr.
  */
 import path from "node:path";
+import { closeDatabase, getDatabase } from "../lib/db";
 import { openDatabase } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
 import { env } from "../lib/env";
+import { startSync } from "../lib/server/sync/start-sync";
 
-async function main(): Promise<void> {
+async function migrate(): Promise<void> {
   const url = env.databaseUrl();
   const database = url
     ? await openDatabase({ kind: "postgres", url })
@@ -21,10 +25,31 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(`release failed: ${err.message}`);
+async function sync(): Promise<number> {
+  await getDatabase();
+  const started = await startSync({
+    trigger: "cli",
+    actor: "release",
+    activate: true,
+    onLog: (level, line, source) => console.log(`release: ${level === "error" ? "✗ " : ""}${source ? `${source}: ` : ""}${line}`),
+  });
+  const outcome = await started.done;
+  if (!outcome || outcome.status === "failed") {
+    console.error(`release failed: plugin sync run ${started.runId} failed; the previous generation stays active`);
+    return 1;
+  }
+  console.log(`release: plugin sync ${outcome.status}, generation ${outcome.manifest.generation} active`);
+  return 0;
+}
+
+migrate()
+  .then(sync)
+  .then(async (code) => {
+    await closeDatabase().catch(() => undefined);
+    process.exit(code);
+  })
+  .catch(async (err: Error) => {
+    console.error(`release failed: ${err.message.split("\n")[0]}`);
+    await closeDatabase().catch(() => undefined);
     process.exit(1);
-  },
-);
+  });

@@ -13,6 +13,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
     user.role === "admin"
       ? [
           { href: "/sources", label: t("sources") },
+          { href: "/sync", label: t("sync") },
           { href: "/cache", label: t("cache") },
           { href: "/users", label: t("users") },
           { href: "/audit", label: t("audit") },

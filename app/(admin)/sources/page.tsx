@@ -3,19 +3,22 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Alert, Badge, ButtonLink, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findSources } from "@/lib/server/sources/find-sources";
+import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
+import { StatusBadge } from "@/components/sync/status-badge";
 import { describeLocation } from "@/lib/server/sources/source-view";
 
 export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, format, sources, q] = await Promise.all([
+  const [t, tk, tc, format, sources, q, lastSync] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
     getFormatter(),
     findSources(),
     searchParams,
+    findLastSyncBySource(),
   ]);
   return (
     <div className="space-y-6">
@@ -47,7 +50,16 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
                 <TD className="max-w-md truncate font-mono text-xs text-zinc-600" title={describeLocation(s)}>{describeLocation(s)}</TD>
                 <TD className="text-right tabular-nums">{format.number(s.pluginSets.length)}</TD>
                 <TD>{s.enabled ? <Badge tone="green">{tc("enabled")}</Badge> : <Badge>{tc("disabled")}</Badge>}</TD>
-                <TD className="text-sm text-zinc-500">{t("notSynced")}</TD>
+                <TD className="text-sm text-zinc-500">
+                  {lastSync.get(s.name) ? (
+                    <span className="flex flex-col gap-0.5" title={lastSync.get(s.name)!.error ?? undefined}>
+                      <StatusBadge status={lastSync.get(s.name)!.status} />
+                      <span className="text-xs">{format.relativeTime(new Date(lastSync.get(s.name)!.at))}</span>
+                    </span>
+                  ) : (
+                    t("notSynced")
+                  )}
+                </TD>
               </TR>
             ))}
           </TBody>

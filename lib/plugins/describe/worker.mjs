@@ -15,6 +15,20 @@ import { parentPort, workerData } from "node:worker_threads";
 
 const { setDir, modules } = workerData;
 const state = new Int32Array(workerData.state);
+const setUrl = pathToFileURL(setDir).href.replace(/\/?$/, "/");
+const setPrefix = setDir.endsWith(path.sep) ? setDir : setDir + path.sep;
+
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+const stderrWrite = process.stderr.write.bind(process.stderr);
+function flush(write) {
+  return new Promise((resolve) => {
+    try {
+      write("", () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
 
 // process.exit() inside a worker only ends this thread; flag it so the main thread can say why the worker ended.
 const realExit = process.exit.bind(process);
@@ -47,8 +61,17 @@ function firstLine(e) {
   } catch {
     text = "a value that cannot be shown";
   }
-  const line = text.split("\n", 1)[0].trim();
+  // Paths inside the set are shown relative to it (the staging directory is nobody's business).
+  const line = text.split("\n", 1)[0].trim().split(setUrl).join("").split(setPrefix).join("");
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+function codeOf(e) {
+  try {
+    return e instanceof Error ? e.code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 class TooLarge extends Error {}
@@ -113,7 +136,12 @@ for (let index = 0; index < modules.length; index++) {
     message = {
       type: "module",
       index,
-      error: e instanceof TooLarge ? "the exported plugins are too large to describe" : firstLine(e),
+      error:
+        e instanceof TooLarge
+          ? "the exported plugins are too large to describe"
+          : codeOf(e) === "ERR_MODULE_NOT_FOUND"
+            ? `module_not_found: ${firstLine(e)}`
+            : firstLine(e),
     };
   }
   try {
@@ -123,4 +151,10 @@ for (let index = 0; index < modules.length; index++) {
   }
 }
 Atomics.store(state, 0, -1);
+// The console output travels to the main thread on its own channel, with flow control: wait (briefly) until what
+// was written has been taken, or the main thread's terminate() after "done" would drop it.
+await Promise.race([
+  Promise.all([flush(stdoutWrite), flush(stderrWrite)]),
+  new Promise((resolve) => setTimeout(resolve, 250)),
+]);
 parentPort.postMessage({ type: "done" });

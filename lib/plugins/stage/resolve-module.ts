@@ -1,6 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { isSafeRelativePath, modulePathOf } from "../../validations/source";
+import { isSafeRelativePath } from "../../validations/common";
+import { modulePathOf } from "../../validations/source";
 import { PluginSourceError } from "../types";
 
 /** Dotted module path ("custom_plugins.collections.test1"), the same rule the admin form applies. */

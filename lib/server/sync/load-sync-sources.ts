@@ -8,6 +8,6 @@ export function toSyncSource(row: PluginSource & { pluginSets: PluginSet[] }): S
   const sets = [...row.pluginSets]
     .sort((a, b) => a.position - b.position)
     .map((s) => ({ submodule: s.submodule, version: s.version, importModules: s.importModules }));
-  const settings = row.settings as Record<string, never>;
-  return { name: row.name, kind: row.kind, settings, secret: openSecrets(row.secret), sets } as SyncSourceInput;
+  const settings = row.settings as Record<string, unknown>;
+  return { name: row.name, kind: row.kind, settings, secret: openSecrets(row.secret), sets } as unknown as SyncSourceInput;
 }

@@ -1,0 +1,94 @@
+"use client";
+
+import { useFormatter, useTranslations } from "next-intl";
+import { useEffect, useRef, useState } from "react";
+import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
+import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
+import { StatusBadge } from "./status-badge";
+
+type SetRow = { submodule: string; status: string; plugins: number; error?: string };
+
+/** A sync run that updates itself while it runs: status, per-source results, log lines as they arrive. */
+export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
+  const t = useTranslations("sync");
+  const format = useFormatter();
+  const [run, setRun] = useState(initial);
+  const lastLog = useRef(initial.logs.at(-1)?.id ?? 0);
+
+  useEffect(() => {
+    if (run.status !== "running") return;
+    const timer = setInterval(async () => {
+      const res = await fetch(`/api/sync/runs/${run.id}?after=${lastLog.current}`, { cache: "no-store" });
+      if (!res.ok) return;
+      const next = (await res.json()) as SyncRunDetail;
+      lastLog.current = next.logs.at(-1)?.id ?? lastLog.current;
+      setRun((prev) => ({ ...next, logs: [...prev.logs, ...next.logs] }));
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [run.id, run.status]);
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardBody className="flex flex-wrap items-center gap-x-8 gap-y-2 text-sm">
+          <span className="flex items-center gap-2" data-testid="run-status"><StatusBadge status={run.status} /></span>
+          <span className="text-zinc-600">{t("triggeredBy", { trigger: run.trigger, actor: run.actor })}</span>
+          <span className="text-zinc-600">{format.dateTime(new Date(run.startedAt), { dateStyle: "medium", timeStyle: "medium" })}</span>
+          {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: run.generation.status })}</span>}
+          {run.dryRun && <span className="text-zinc-600">{t("dryRun")}</span>}
+        </CardBody>
+      </Card>
+      {run.error && <Alert tone="error">{run.error}</Alert>}
+      <Table>
+        <THead>
+          <TR>
+            <TH>{t("colSource")}</TH>
+            <TH>{t("colStatus")}</TH>
+            <TH>{t("colRevision")}</TH>
+            <TH>{t("colSets")}</TH>
+            <TH className="text-right">{t("colDuration")}</TH>
+          </TR>
+        </THead>
+        <TBody>
+          {run.results.length === 0 && (
+            <TR><TD colSpan={5} className="text-sm text-zinc-500">{run.status === "running" ? t("waiting") : t("noResults")}</TD></TR>
+          )}
+          {run.results.map((r) => (
+            <TR key={r.sourceName}>
+              <TD className="font-medium">{r.sourceName}</TD>
+              <TD><StatusBadge status={r.status} /></TD>
+              <TD className="font-mono text-xs">{r.revision?.slice(0, 12) ?? "—"}</TD>
+              <TD>
+                <ul className="space-y-1 text-sm">
+                  {(r.sets as SetRow[]).map((s) => (
+                    <li key={s.submodule}>
+                      <span className="font-mono text-xs">{s.submodule}</span> <StatusBadge status={s.status} />{" "}
+                      <span className="text-zinc-500">{t("pluginCount", { count: s.plugins })}</span>
+                      {s.error && <p className="break-all text-xs text-red-700">{s.error}</p>}
+                    </li>
+                  ))}
+                </ul>
+                {r.error && <p className="break-all text-xs text-red-700">{r.error}</p>}
+              </TD>
+              <TD className="text-right text-sm tabular-nums">{format.number(r.durationMs / 1000, { maximumFractionDigits: 2 })} s</TD>
+            </TR>
+          ))}
+        </TBody>
+      </Table>
+      <Card>
+        <CardHeader title={t("log")} />
+        <CardBody>
+          <ol className="max-h-[28rem] space-y-0.5 overflow-y-auto font-mono text-xs" data-testid="sync-log">
+            {run.logs.map((l) => (
+              <li key={l.id} className={cn(l.level === "error" ? "text-red-700" : l.level === "warn" ? "text-amber-700" : "text-zinc-700")}>
+                <span className="text-zinc-400">{format.dateTime(new Date(l.at), { timeStyle: "medium" })}</span>{" "}
+                {l.source && <span className="text-indigo-700">{l.source}: </span>}
+                {l.message}
+              </li>
+            ))}
+          </ol>
+        </CardBody>
+      </Card>
+    </div>
+  );
+}

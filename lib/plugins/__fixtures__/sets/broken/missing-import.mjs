@@ -1,0 +1,2 @@
+import { nope } from "./nope.mjs";
+export default nope;

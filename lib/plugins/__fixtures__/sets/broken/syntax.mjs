@@ -1,0 +1,1 @@
+export const plugins = [ { code: "fix_syntax", };

@@ -1,0 +1,1 @@
+export const label = { en: "Shout", "zh-CN": "喊" };

@@ -1,0 +1,29 @@
+/**
+ * The cache Opsflow owns: a flat key → bytes store, on a file system or in S3, with the same interface.
+ *
+ * Layout (content-addressed, so nothing written is ever modified and unchanged files are never stored twice):
+ *   objects/<sha256[0..2]>/<sha256>        file contents, immutable
+ *   generations/<nnnnnnnn>/manifest.json   one per generation, written last: no manifest, no generation
+ */
+export interface CacheStore {
+  /** Where this cache is, for logs and the UI (no credentials). */
+  readonly location: string;
+  put(key: string, body: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  /** Null when the key does not exist. */
+  getIfExists(key: string): Promise<Buffer | null>;
+  has(key: string): Promise<boolean>;
+  /** Keys under a prefix (recursive). */
+  list(prefix: string): Promise<string[]>;
+  delete(keys: string[]): Promise<void>;
+}
+
+export const objectKey = (sha256: string) => `objects/${sha256.slice(0, 2)}/${sha256}`;
+export const manifestKey = (generation: number) => `generations/${String(generation).padStart(8, "0")}/manifest.json`;
+
+/** A cache key is a relative POSIX path of safe segments; anything else is a programming error. */
+export function assertSafeKey(key: string): void {
+  if (!key || key.startsWith("/") || key.includes("\\") || key.includes("\0") || key.split("/").some((s) => s === "" || s === "." || s === "..")) {
+    throw new Error(`unsafe cache key: ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { ZPluginDescriptor } from "../contract";
+import { manifestKey, type CacheStore } from "../cache/types";
+
+/**
+ * manifest.json: the whole truth about one generation. Written last, validated on read. Files are listed per set
+ * with sha256 + size; contents live in the cache's content-addressed objects/.
+ */
+
+export const ZFileEntry = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type FileEntry = z.infer<typeof ZFileEntry>;
+
+export const ZSetEntry = z.object({
+  source: z.string(),
+  submodule: z.string(),
+  version: z.string(),
+  importModules: z.array(z.string()),
+  /** Hash of (submodule, version, importModules): a changed set config is fetched again. */
+  configHash: z.string(),
+  /** The source revision these files came from. */
+  revision: z.string(),
+  /** fresh: fetched and described by this run; reused: unchanged, taken from the previous generation without
+   * fetching; carried_over: this run failed for the set, the last good copy is kept (see reason). */
+  status: z.enum(["fresh", "reused", "carried_over"]),
+  reason: z.string().optional(),
+  syncedAt: z.string(),
+  files: z.array(ZFileEntry),
+  modules: z.array(z.object({ entry: z.string(), file: z.string() })),
+  plugins: z.array(ZPluginDescriptor.and(z.object({ module: z.string() }))),
+  errors: z.array(z.object({ module: z.string(), error: z.string() })),
+});
+export type SetEntry = z.infer<typeof ZSetEntry>;
+
+export const ZManifest = z.object({
+  schema: z.literal(1),
+  generation: z.number().int().positive(),
+  runId: z.string(),
+  createdAt: z.string(),
+  sources: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(["git", "s3", "fs"]),
+      revision: z.string().nullable(),
+      status: z.enum(["synced", "reused", "failed"]),
+      error: z.string().optional(),
+    }),
+  ),
+  sets: z.array(ZSetEntry),
+  /** Sets that have no usable copy at all (never synced successfully). */
+  failed: z.array(z.object({ source: z.string(), submodule: z.string(), error: z.string() })),
+  /** code+version pairs offered by more than one set: none of them is loaded. */
+  clashes: z.array(z.object({ code: z.string(), version: z.string(), sets: z.array(z.string()) })),
+});
+export type Manifest = z.infer<typeof ZManifest>;
+
+export async function readManifest(cache: CacheStore, generation: number): Promise<Manifest> {
+  const raw = await cache.get(manifestKey(generation));
+  return ZManifest.parse(JSON.parse(raw.toString("utf8")));
+}
+
+/** The set's key in logs and clash reports. */
+export const setKey = (s: { source: string; submodule: string }) => `${s.source}/${s.submodule}`;

@@ -1,0 +1,240 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { objectKey, manifestKey, type CacheStore } from "../cache/types";
+import { findClashes } from "../describe/clashes";
+import { describeSet } from "../describe/describe-set";
+import { fetchers as defaultFetchers } from "../sources";
+import { inspectSet, type SetLimits } from "../stage/inspect-set";
+import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
+import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
+
+export interface SyncSetInput {
+  submodule: string;
+  version: string;
+  importModules: string[];
+}
+
+export type SyncSourceInput = {
+  [K in SourceKind]: { name: string; kind: K; settings: SettingsByKind[K]; secret: SecretsByKind[K]; sets: SyncSetInput[] };
+}[SourceKind];
+
+export interface SetResult {
+  submodule: string;
+  status: SetEntry["status"] | "failed";
+  plugins: number;
+  error?: string;
+}
+
+export interface SourceResult {
+  name: string;
+  kind: SourceKind;
+  status: "succeeded" | "reused" | "partial" | "failed";
+  revision: string | null;
+  durationMs: number;
+  bytes: number;
+  files: number;
+  error?: string;
+  sets: SetResult[];
+}
+
+export type LogLevel = "info" | "warn" | "error";
+
+export interface SyncOptions {
+  runId: string;
+  generation: number;
+  sources: SyncSourceInput[];
+  /** Sources not synced by this run (CLI --source): their entries are copied from `previous` unchanged. */
+  keepSources?: string[];
+  /** The generation this run builds on (last good copies, incremental reuse); null for the first run. */
+  previous: Manifest | null;
+  cache: CacheStore;
+  /** A scratch directory for fetched sources; removed by the caller. */
+  workDir: string;
+  allowHttp: boolean;
+  ca?: string;
+  fetchLimits: FetchLimits;
+  setLimits?: Partial<SetLimits>;
+  describe?: { timeoutMs?: number; maxHeapMb?: number };
+  /** Fetch and describe, write nothing to the cache. */
+  dryRun?: boolean;
+  fetchers?: typeof defaultFetchers;
+  log: (level: LogLevel, line: string, source?: string) => void;
+  onSource?: (result: SourceResult) => void;
+}
+
+export interface SyncOutcome {
+  manifest: Manifest;
+  results: SourceResult[];
+  status: "succeeded" | "partial" | "failed";
+}
+
+export const configHash = (s: SyncSetInput) =>
+  createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
+
+/** One line for a failure: the message only (no stack; fetchers never put secrets in messages). */
+const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 500);
+
+/**
+ * Builds generation `opts.generation`: every enabled source fetched (or reused when its revision and set config are
+ * unchanged), each set staged, checked and described in a worker, its files stored content-addressed, and the
+ * manifest written last. A failing source or set never stops the others; a failing set keeps its last good copy.
+ */
+export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
+  const fetchers = opts.fetchers ?? defaultFetchers;
+  const known = new Set(opts.previous?.sets.flatMap((s) => s.files.map((f) => f.sha256)) ?? []);
+  const manifest: Manifest = {
+    schema: 1,
+    generation: opts.generation,
+    runId: opts.runId,
+    createdAt: new Date().toISOString(),
+    sources: [],
+    sets: [],
+    failed: [],
+    clashes: [],
+  };
+  const results: SourceResult[] = [];
+
+  for (const [index, source] of opts.sources.entries()) {
+    const started = Date.now();
+    const log = (level: LogLevel, line: string) => opts.log(level, line, source.name);
+    const previousSets = new Map((opts.previous?.sets ?? []).filter((s) => s.source === source.name).map((s) => [s.submodule, s]));
+    const result: SourceResult = { name: source.name, kind: source.kind, status: "succeeded", revision: null, durationMs: 0, bytes: 0, files: 0, sets: [] };
+    const reusable = (set: SyncSetInput, revision: string) => {
+      const prev = previousSets.get(set.submodule);
+      return prev && prev.status !== "carried_over" && prev.revision === revision && prev.configHash === configHash(set) ? prev : undefined;
+    };
+    const keepLastGood = (set: SyncSetInput, reason: string) => {
+      const prev = previousSets.get(set.submodule);
+      if (prev) {
+        manifest.sets.push({ ...prev, status: "carried_over", reason });
+        result.sets.push({ submodule: set.submodule, status: "carried_over", plugins: prev.plugins.length, error: reason });
+        log("error", `${set.submodule}: ${reason}; keeping the copy from ${prev.syncedAt} (revision ${prev.revision.slice(0, 12)})`);
+      } else {
+        manifest.failed.push({ source: source.name, submodule: set.submodule, error: reason });
+        result.sets.push({ submodule: set.submodule, status: "failed", plugins: 0, error: reason });
+        log("error", `${set.submodule}: ${reason}; no earlier copy to keep`);
+      }
+    };
+
+    try {
+      const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
+      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l) };
+      log("info", `checking the ${source.kind} revision`);
+      const revision = await fetcher.revision(source.settings as never, source.secret as never, ctx);
+      result.revision = revision;
+      const allReusable = source.sets.every((s) => reusable(s, revision));
+      if (allReusable) {
+        for (const set of source.sets) {
+          const prev = reusable(set, revision)!;
+          manifest.sets.push({ ...prev, status: "reused", reason: undefined });
+          result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+        }
+        result.status = "reused";
+        log("info", `revision ${revision.slice(0, 12)} unchanged: reusing ${source.sets.length} set(s) without fetching`);
+      } else {
+        const dir = path.join(opts.workDir, `${index}`);
+        await fs.mkdir(dir, { recursive: true });
+        const fetched = await fetcher.fetch(source.settings as never, source.secret as never, { ...ctx, dir });
+        result.revision = fetched.revision;
+        result.bytes = fetched.bytes;
+        result.files = fetched.files;
+        log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
+        for (const set of source.sets) {
+          const prev = reusable(set, fetched.revision);
+          if (prev) {
+            manifest.sets.push({ ...prev, status: "reused", reason: undefined });
+            result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+            continue;
+          }
+          try {
+            manifest.sets.push(await buildSet(opts, source.name, set, dir, fetched.revision, known, log));
+            const entry = manifest.sets[manifest.sets.length - 1];
+            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: entry.plugins.length });
+          } catch (err) {
+            keepLastGood(set, reasonOf(err));
+          }
+        }
+      }
+    } catch (err) {
+      result.error = reasonOf(err);
+      log("error", `source failed: ${result.error}`);
+      for (const set of source.sets) keepLastGood(set, result.error);
+    }
+
+    const failedSets = result.sets.filter((s) => s.status === "failed" || s.status === "carried_over").length;
+    if (result.error || (failedSets > 0 && failedSets === result.sets.length)) result.status = "failed";
+    else if (failedSets > 0) result.status = "partial";
+    result.durationMs = Date.now() - started;
+    manifest.sources.push({
+      name: source.name,
+      kind: source.kind,
+      revision: result.revision,
+      status: result.status === "failed" ? "failed" : result.status === "reused" ? "reused" : "synced",
+      ...(result.error ? { error: result.error } : {}),
+    });
+    results.push(result);
+    opts.onSource?.(result);
+  }
+
+  for (const name of opts.keepSources ?? []) {
+    const prev = opts.previous?.sources.find((s) => s.name === name);
+    if (!prev) continue;
+    manifest.sources.push(prev);
+    manifest.sets.push(...opts.previous!.sets.filter((s) => s.source === name));
+    manifest.failed.push(...opts.previous!.failed.filter((f) => f.source === name));
+  }
+
+  manifest.clashes = findClashes(manifest.sets.map((s) => ({ key: setKey(s), descriptors: s.plugins })));
+  for (const c of manifest.clashes) opts.log("error", `plugin ${c.code}@${c.version} is offered by ${c.sets.join(" and ")}: none of them is loaded`);
+  const checked = ZManifest.parse(manifest);
+  if (!opts.dryRun) await opts.cache.put(manifestKey(opts.generation), Buffer.from(JSON.stringify(checked, null, 1)));
+
+  const failed = results.filter((r) => r.status === "failed").length;
+  const status = results.length > 0 && failed === results.length ? "failed" : failed > 0 || results.some((r) => r.status === "partial") || checked.clashes.length ? "partial" : "succeeded";
+  return { manifest: checked, results, status };
+}
+
+/** Stage, check, describe and store one set; throws (one line) when the set cannot be used as a whole. */
+async function buildSet(
+  opts: SyncOptions,
+  source: string,
+  set: SyncSetInput,
+  root: string,
+  revision: string,
+  known: Set<string>,
+  log: (level: LogLevel, line: string) => void,
+): Promise<SetEntry> {
+  const inspected = await inspectSet(root, set, opts.setLimits);
+  const described = await describeSet(inspected.dir, inspected.modules, opts.describe);
+  if (described.errors.length) {
+    throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
+  }
+  if (!opts.dryRun) {
+    for (const file of inspected.files) {
+      if (known.has(file.sha256)) continue;
+      if (!(await opts.cache.has(objectKey(file.sha256)))) {
+        const body = await fs.readFile(path.join(inspected.dir, ...file.path.split("/")));
+        // The bytes stored are the bytes hashed: a file changed between staging and upload is refused.
+        if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
+        await opts.cache.put(objectKey(file.sha256), body);
+      }
+      known.add(file.sha256);
+    }
+  }
+  log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`);
+  return {
+    source,
+    submodule: set.submodule,
+    version: set.version,
+    importModules: set.importModules,
+    configHash: configHash(set),
+    revision,
+    status: "fresh",
+    syncedAt: new Date().toISOString(),
+    files: inspected.files,
+    modules: inspected.modules,
+    plugins: described.descriptors,
+    errors: [],
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]
+ * Syncs every enabled plugin source into a new cache generation. Exit 0 = all succeeded, 1 = any failed,
+ * 2 = usage or configuration error (one clear line on stderr).
+ */
+import { parseArgs } from "node:util";
+import { closeDatabase, getDatabase } from "../lib/db";
+import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
+
+const USAGE = "usage: npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]";
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        source: { type: "string", multiple: true },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        activate: { type: "boolean", default: true },
+        "no-activate": { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const json = args.json;
+  const print = (line: string) => {
+    if (!json) console.log(line);
+  };
+  try {
+    await getDatabase();
+  } catch (err) {
+    console.error(`plugins:sync: ${(err as Error).message}`);
+    return 2;
+  }
+  let started;
+  try {
+    started = await startSync({
+      trigger: "cli",
+      actor: `cli:${process.env.USER || "unknown"}`,
+      only: args.source,
+      dryRun: args["dry-run"],
+      activate: args.activate && !args["no-activate"],
+      onLog: (level, line, source) => print(`${level === "error" ? "✗" : level === "warn" ? "!" : "·"} ${source ? `${source}: ` : ""}${line}`),
+    });
+  } catch (err) {
+    if (err instanceof SyncBusyError) {
+      console.error(`plugins:sync: another sync is in progress (run ${err.runId ?? "unknown"}); try again when it has finished`);
+      return 2;
+    }
+    console.error(`plugins:sync: ${(err as Error).message.split("\n")[0]}`);
+    return 2;
+  }
+  const outcome = await started.done;
+  if (!outcome) {
+    console.error(`plugins:sync: run ${started.runId} failed (see the log above or the run in the admin UI)`);
+    return 1;
+  }
+  if (json) {
+    console.log(JSON.stringify({ runId: started.runId, status: outcome.status, generation: args["dry-run"] ? null : outcome.manifest.generation, sources: outcome.results }, null, 2));
+  } else {
+    const rows = outcome.results.map((r) => [r.name, r.kind, r.status, (r.revision ?? "—").slice(0, 12), `${r.sets.reduce((n, s) => n + s.plugins, 0)}`, `${r.durationMs} ms`, r.error ?? r.sets.find((s) => s.error)?.error ?? ""]);
+    const head = ["source", "kind", "status", "revision", "plugins", "time", "error"];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+    print("");
+    print(fmt(head));
+    for (const r of rows) print(fmt(r));
+    print(`\nrun ${started.runId}: ${outcome.status}${args["dry-run"] ? " (dry run, nothing written)" : `, generation ${outcome.manifest.generation}`}`);
+  }
+  return outcome.status === "succeeded" ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDatabase().catch(() => undefined);
+    process.exit(code);
+  })
+  .catch(async (err: Error) => {
+    console.error(`plugins:sync: ${err.message.split("\n")[0]}`);
+    await closeDatabase().catch(() => undefined);
+    process.exit(2);
+  });
