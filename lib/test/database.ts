@@ -8,7 +8,7 @@ import { applyMigrations } from "../db/migrate";
  * A fresh, migrated database for one test file: in-memory PGlite, or, when TEST_DATABASE_URL is set, a scratch
  * database created on that PostgreSQL server and dropped by `close()`. Also installed as the process database.
  */
-export async function createTestDatabase(): Promise<Database & { label: string }> {
+export async function createTestDatabase(): Promise<Database & { label: string; url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = await openDatabase({ kind: "pglite" });
@@ -29,6 +29,7 @@ export async function createTestDatabase(): Promise<Database & { label: string }
   return {
     ...database,
     label: "postgres",
+    url: url.toString(),
     async close() {
       await database.close();
       setTestDatabase(undefined);

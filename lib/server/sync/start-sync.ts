@@ -121,6 +121,8 @@ async function execute(
       allowHttp: env.secureLoose(),
       ca: await readExtraCa(),
       fetchLimits: DEFAULT_FETCH_LIMITS,
+      // SYNC_DESCRIBE_TIMEOUT_MS: how long one set's modules may take to import (default 15 s).
+      describe: { timeoutMs: Number(process.env.SYNC_DESCRIBE_TIMEOUT_MS) || undefined },
       dryRun: opts.dryRun,
       log,
       onSource: (result) => {
