@@ -10,7 +10,9 @@ import { TextField } from "@/components/forms/text-field";
 import { sourceInputSchema } from "@/lib/validations/source";
 import type { ActionResult } from "@/lib/server/safe";
 import type { SourceView } from "@/lib/server/sources/source-view";
+import type { SourcePreview } from "@/lib/server/sync/preview-source";
 import { PluginSetFields } from "./plugin-set-fields";
+import { SourcePreviewCard } from "./source-preview";
 import { S3Fields } from "./s3-fields";
 import { toFormValues, toPayload, type SourceFormValues } from "./source-values";
 
@@ -22,15 +24,18 @@ export function SourceForm({
   source,
   allowHttp,
   save,
+  preview,
 }: {
   source?: SourceView;
   allowHttp: boolean;
   save: (payload: unknown) => Promise<ActionResult<SourceView>>;
+  preview: (payload: unknown) => Promise<ActionResult<SourcePreview>>;
 }) {
   const t = useTranslations("sourceForm");
   const tc = useTranslations("common");
   const tk = useTranslations("kinds");
   const tp = useTranslations("pluginSets");
+  const tv = useTranslations("preview");
   const router = useRouter();
   const schema = useMemo(() => sourceInputSchema({ allowHttp }), [allowHttp]);
   const resolver = useZodResolver<SourceFormValues>(schema, toPayload);
@@ -39,6 +44,8 @@ export function SourceForm({
     resolver,
   });
   const [formError, setFormError] = useState<string>();
+  const [previewed, setPreviewed] = useState<SourcePreview>();
+  const [previewing, setPreviewing] = useState(false);
   const kind = useWatch({ control, name: "kind" });
   const errors = formState.errors;
 
@@ -52,6 +59,22 @@ export function SourceForm({
     }
     applyServerErrors(setError, result.fieldErrors);
     setFormError(result.error);
+  });
+
+  const onPreview = handleSubmit(async (values) => {
+    setFormError(undefined);
+    setPreviewed(undefined);
+    setPreviewing(true);
+    try {
+      const result = await preview(toPayload(values));
+      if (result.ok) setPreviewed(result.data);
+      else {
+        applyServerErrors(setError, result.fieldErrors);
+        setFormError(result.error);
+      }
+    } finally {
+      setPreviewing(false);
+    }
   });
 
   return (
@@ -113,7 +136,10 @@ export function SourceForm({
         </CardBody>
       </Card>
 
+      {previewed && <SourcePreviewCard preview={previewed} />}
+
       <div className="flex items-center justify-end gap-3">
+        <Button variant="secondary" loading={previewing} onClick={onPreview}>{previewing ? tv("running") : tv("button")}</Button>
         <ButtonLink href="/sources" variant="secondary">{tc("cancel")}</ButtonLink>
         <Button type="submit" loading={formState.isSubmitting}>{formState.isSubmitting ? tc("saving") : tc("save")}</Button>
       </div>

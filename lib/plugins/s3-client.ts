@@ -17,8 +17,9 @@ export function createS3Client(o: S3ClientOptions): S3Client {
     endpoint: o.endpoint,
     region: o.region || "us-east-1",
     forcePathStyle: o.pathStyle,
-    credentials: o.accessKeyId ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey ?? "" } : undefined,
-    // Anonymous access (public bucket) must not sign with credentials found elsewhere on the machine.
+    // Anonymous access (public bucket): placeholder credentials stop the SDK's provider chain from looking for
+    // credentials elsewhere on the machine, and the no-op signer sends the requests unsigned.
+    credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.accessKeyId ? (o.secretAccessKey ?? "") : "" },
     ...(o.accessKeyId ? {} : { signer: { sign: async (request) => request } }),
     maxAttempts: 2,
     requestHandler: new NodeHttpHandler({

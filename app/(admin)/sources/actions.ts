@@ -5,6 +5,7 @@ import { urlPolicy } from "@/lib/env";
 import { action } from "@/lib/server/safe";
 import { createSource, updateSource } from "@/lib/server/sources/save-source";
 import { deleteSource } from "@/lib/server/sources/delete-source";
+import { previewSource } from "@/lib/server/sync/preview-source";
 import { sourceInputSchema } from "@/lib/validations/source";
 import { z } from "zod";
 
@@ -30,3 +31,8 @@ export const deleteSourceAction = action("admin", z.string().min(1).max(64), asy
   revalidatePath("/sources");
   return result;
 });
+
+/** Dry run of the form's values: fetch + describe, nothing written; bound to the source id when editing. */
+export async function previewSourceAction(id: string | null, raw: unknown) {
+  return action("admin", sourceSchema, (input) => previewSource(input, id ?? undefined))(raw);
+}

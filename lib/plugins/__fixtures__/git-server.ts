@@ -75,7 +75,7 @@ export async function startGitServer(opts: { https?: { key: string; cert: string
       remoteUser = decoded.slice(0, i) || "user";
     }
     const url = new URL(req.url ?? "/", "http://localhost");
-    const env: NodeJS.ProcessEnv = {
+    const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       ...GIT_ENV,
       GIT_PROJECT_ROOT: root,
@@ -91,7 +91,7 @@ export async function startGitServer(opts: { https?: { key: string; cert: string
       SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
       ...(remoteUser ? { REMOTE_USER: remoteUser, AUTH_TYPE: "Basic" } : {}),
     };
-    const child = spawn(backendPath, [], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(backendPath, [], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
     child.stderr.resume();
     req.pipe(child.stdin);

@@ -12,7 +12,7 @@ const mods = (...files: string[]) => files.map((file) => ({ entry: `m:${file}`, 
 const errorOf = (r: DescribeResult, file: string) => r.errors.filter((e) => e.module === `m:${file}`).map((e) => e.error);
 
 describe("describeSet", () => {
-  it("describes the example set to cus_test_1 and cus_greet", async () => {
+  it("describes the example set to cus_test_1, cus_sum and cus_greet", async () => {
     const set = await inspectSet(EXAMPLES, {
       submodule: "custom_plugins",
       version: "1.0.0",
@@ -22,15 +22,16 @@ describe("describeSet", () => {
     expect(r.errors).toEqual([]);
     expect(r.descriptors.map((d) => [d.code, d.version, d.module])).toEqual([
       ["cus_test_1", "1.0.0", "custom_plugins.collections.test1"],
+      ["cus_sum", "1.0.0", "custom_plugins.collections.test1"],
       ["cus_greet", "1.0.0", "custom_plugins/collections/greet.mjs"],
     ]);
     expect(r.descriptors[0]).toMatchObject({
       name: "Test 1",
-      group: { code: "CUS", name: "Custom" },
-      inputs: [{ key: "message", label: { en: "Message", "zh-CN": "消息" }, type: "text", required: true }],
-      outputs: [{ key: "echo", label: "Echo", type: "string" }],
+      group: { code: "CUS", name: { en: "Custom", "zh-CN": "自定义" } },
     });
-    expect(r.descriptors[1].inputs[1]).toEqual({ key: "excited", label: "Excited", type: "boolean", required: false });
+    expect(r.descriptors[0].inputs[0]).toEqual({ key: "message", label: { en: "Message", "zh-CN": "消息" }, type: "text", required: true });
+    expect(r.descriptors[0].inputs.map((i) => i.type)).toEqual(["text", "textarea", "number", "boolean", "select", "json", "secret"]);
+    expect(r.descriptors[2].inputs[1]).toEqual({ key: "excited", label: "Excited", type: "boolean", required: false });
     // Descriptors are plain data: no execute, JSON round-trips.
     for (const d of r.descriptors) {
       expect(d).not.toHaveProperty("execute");

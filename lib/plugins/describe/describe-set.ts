@@ -179,7 +179,9 @@ function runWorker(
 
     let worker: Worker;
     try {
-      worker = new Worker(describeWorkerFile(), {
+      // Reflect.construct, not `new Worker(path)`: Turbopack treats the latter as a bundler worker entry and, unable
+      // to resolve a run-time path, pulls every file under lib/plugins (tests, fixtures) into the server build.
+      worker = Reflect.construct(Worker, [describeWorkerFile(), {
         name: "opsflow-describe",
         workerData: { setDir, modules: modules.map(({ entry, file }) => ({ entry, file })), state },
         env: {},
@@ -189,7 +191,7 @@ function runWorker(
         stdout: true,
         stderr: true,
         resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-      });
+      }]) as Worker;
     } catch (e) {
       reject(e);
       return;

@@ -7,7 +7,7 @@ import { urlPolicy } from "@/lib/env";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { ExpectedError } from "@/lib/server/errors";
 import { getSourceById } from "@/lib/server/sources/find-sources";
-import { updateSourceAction } from "../actions";
+import { previewSourceAction, updateSourceAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +23,8 @@ export default async function EditSourcePage({ params }: { params: Promise<{ id:
     <div className="mx-auto max-w-3xl space-y-6">
       <PageHeader title={t("editTitle", { name: source.name })}
         actions={<DeleteSourceButton id={source.id} name={source.name} sets={source.pluginSets.length} />} />
-      <SourceForm source={source} allowHttp={urlPolicy().allowHttp} save={updateSourceAction.bind(null, source.id)} />
+      <SourceForm source={source} allowHttp={urlPolicy().allowHttp} save={updateSourceAction.bind(null, source.id)}
+        preview={previewSourceAction.bind(null, source.id)} />
     </div>
   );
 }

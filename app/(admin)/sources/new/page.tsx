@@ -3,7 +3,7 @@ import { SourceForm } from "@/components/sources/source-form";
 import { PageHeader } from "@/components/ui";
 import { urlPolicy } from "@/lib/env";
 import { pageUser } from "@/lib/server/auth/page-guard";
-import { createSourceAction } from "../actions";
+import { createSourceAction, previewSourceAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,7 @@ export default async function NewSourcePage() {
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <PageHeader title={t("createTitle")} />
-      <SourceForm allowHttp={urlPolicy().allowHttp} save={createSourceAction} />
+      <SourceForm allowHttp={urlPolicy().allowHttp} save={createSourceAction} preview={previewSourceAction.bind(null, null)} />
     </div>
   );
 }

@@ -1,0 +1,167 @@
+/**
+ * File-system sources: copy a local directory (absolute path) into ctx.dir. The revision is a content hash, so a
+ * touched-but-unchanged file does not count as a change.
+ */
+import { createHash } from "node:crypto";
+import { constants, createWriteStream } from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../types";
+import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "./common";
+
+type Ctx = Omit<FetchContext, "dir">;
+
+/** The revision line of a regular file: `relpath "\0" size "\0" sha256(content) "\n"`. */
+export const fileLine = (rel: string, size: number, sha256: string) => `${rel}\0${size}\0${sha256}\n`;
+/** The revision line of a symlink (not in the file formula, so that retargeting a link changes the revision). */
+export const linkLine = (rel: string, target: string) => `${rel}\0symlink\0${target}\n`;
+
+export function fsRevision(lines: string[]): string {
+  const h = createHash("sha256");
+  for (const l of [...lines].sort()) h.update(l, "utf8");
+  return h.digest("hex");
+}
+
+const FILE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function mapFsError(e: unknown, where: string): PluginSourceError {
+  const code = (e as { code?: string })?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return new PluginSourceError(`${where} disappeared while reading it`, "not_found");
+  if (code === "ELOOP") return new PluginSourceError(`${where} became a symlink while reading it`, "unsafe_path");
+  if (code === "EACCES" || code === "EPERM") return new PluginSourceError(`permission denied reading ${where}`, "config");
+  return new PluginSourceError(`cannot read ${where}: ${errorMessage(e)}`, "config");
+}
+
+async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): Promise<FetchResult> {
+  const src = settings.path ?? "";
+  if (!src || !path.isAbsolute(src)) throw new PluginSourceError("the source path must be an absolute path", "config");
+  let root: string;
+  try {
+    root = await fsp.realpath(/*turbopackIgnore: true*/ src);
+    if (!(await fsp.stat(root)).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new PluginSourceError(`directory ${src} does not exist`, "not_found");
+    throw mapFsError(e, src);
+  }
+  const destRoot = dest ? await fsp.realpath(dest) : undefined;
+  const op = new Operation(ctx.limits, ctx.signal);
+  const budget = new Budget(ctx.limits);
+  const lines: string[] = [];
+  const links: string[] = [];
+
+  const copyFile = async (abs: string, rel: string, out: string | undefined) => {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(abs, FILE_OPEN_FLAGS);
+    } catch (e) {
+      throw mapFsError(e, rel);
+    }
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw new PluginSourceError(`${JSON.stringify(rel)} is not a regular file`, "unsafe_path");
+      const hash = createHash("sha256");
+      let size = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          try {
+            budget.addBytes(chunk.length);
+          } catch (e) {
+            return cb(e as Error);
+          }
+          size += chunk.length;
+          hash.update(chunk);
+          cb(null, out ? chunk : undefined);
+        },
+      });
+      const sink = out
+        ? createWriteStream(out, { flags: "wx", mode: st.mode & 0o111 ? 0o755 : 0o644 })
+        : new Writable({ write: (_c, _e, cb) => cb() });
+      await pipeline(handle.createReadStream({ autoClose: false }), tap, sink, { signal: op.signal });
+      lines.push(fileLine(rel, size, hash.digest("hex")));
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  };
+
+  const walk = async (dirAbs: string, relPrefix: string, outDir: string | undefined): Promise<void> => {
+    op.throwIfAborted();
+    let entries: string[];
+    try {
+      entries = (await fsp.readdir(dirAbs)).sort();
+    } catch (e) {
+      throw mapFsError(e, relPrefix || src);
+    }
+    for (const name of entries) {
+      op.throwIfAborted();
+      const abs = path.join(dirAbs, name);
+      const rel = relPrefix + name;
+      if (name.toLowerCase() === ".git") {
+        ctx.log(`fs: skipping ${rel} (git metadata)`);
+        continue;
+      }
+      if (destRoot && abs === destRoot) {
+        ctx.log(`fs: skipping ${rel} (the fetch destination itself)`);
+        continue;
+      }
+      checkSegment(name, `file name ${JSON.stringify(rel)}`);
+      let st;
+      try {
+        st = await fsp.lstat(abs);
+      } catch (e) {
+        throw mapFsError(e, rel);
+      }
+      const out = outDir ? path.join(outDir, name) : undefined;
+      if (st.isDirectory()) {
+        if (out) await fsp.mkdir(out);
+        await walk(abs, `${rel}/`, out);
+      } else if (st.isFile()) {
+        budget.addFiles();
+        await copyFile(abs, rel, out);
+      } else if (st.isSymbolicLink()) {
+        budget.addFiles();
+        const real = await resolveReal(abs);
+        if (real === undefined || !isInside(root, real)) {
+          throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source directory`, "unsafe_path");
+        }
+        let target = await fsp.readlink(abs);
+        // An absolute target inside the root would point back at the source from the copy: make it relative.
+        if (path.isAbsolute(target)) target = path.relative(dirAbs, real) || ".";
+        if (out) {
+          await fsp.symlink(target, out);
+          links.push(rel);
+        }
+        lines.push(linkLine(rel, target));
+      } else {
+        const kind = st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "a special file";
+        throw new PluginSourceError(`${JSON.stringify(rel)} is ${kind}; only files, directories and symlinks are allowed`, "unsafe_path");
+      }
+    }
+  };
+
+  try {
+    await op.run(async () => {
+      await walk(root, "", destRoot);
+      if (destRoot) for (const rel of links) await checkLinkInside(destRoot, rel);
+    });
+  } catch (e) {
+    throw op.settle(e, (err) => mapFsError(err, src));
+  } finally {
+    await op.close();
+  }
+  return { revision: fsRevision(lines), files: budget.files, bytes: budget.bytes };
+}
+
+export const fsFetcher: SourceFetcher<"fs"> = {
+  async revision(settings, _secret, ctx) {
+    return (await scan(settings, ctx, undefined)).revision;
+  },
+  async fetch(settings, _secret, ctx) {
+    const started = Date.now();
+    const res = await scan(settings, ctx, ctx.dir);
+    ctx.log(`fs: ${res.files} files / ${res.bytes} bytes copied in ${Date.now() - started} ms`);
+    return res;
+  },
+};

@@ -1,0 +1,258 @@
+/**
+ * S3 (and S3-compatible) sources: `revision()` lists the keys under the prefix (sha256 over keys + ETags);
+ * `fetch()` lists and downloads each object (bounded concurrency) into ctx.dir, relative to the prefix.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fsp from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
+import path from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  PluginSourceError,
+  type FetchContext,
+  type FetchResult,
+  type S3Settings,
+  type SecretsByKind,
+  type SourceFetcher,
+} from "../types";
+import {
+  Budget,
+  Operation,
+  caBundle,
+  checkRelativePath,
+  checkRemoteUrl,
+  errorMessage,
+  localFsError,
+  mapLimit,
+  networkErrorKind,
+  redact,
+} from "./common";
+
+type Ctx = Omit<FetchContext, "dir">;
+
+export interface S3FetcherOptions {
+  /** MaxKeys per ListObjectsV2 page (S3's default and maximum is 1000); tests use a small value to force paging. */
+  pageSize?: number;
+  /** Parallel GetObject requests (default 8). */
+  concurrency?: number;
+}
+
+export interface S3Object {
+  key: string;
+  /** Path below the prefix (POSIX). */
+  rel: string;
+  etag: string;
+  size: number;
+}
+
+/** The prefix as a directory: "" stays "", anything else ends with "/". */
+export function normalizePrefix(prefix: string): string {
+  const p = prefix ?? "";
+  return p === "" || p.endsWith("/") ? p : `${p}/`;
+}
+
+const normalizeEtag = (e: string) => e.replace(/^W\//, "").replace(/"/g, "").toLowerCase();
+
+/** sha256 over the sorted `key "\0" ETag "\n"` lines. */
+export function s3Revision(objects: { key: string; etag: string }[]): string {
+  const lines = objects.map((o) => `${o.key}\0${o.etag}\n`).sort();
+  const h = createHash("sha256");
+  for (const l of lines) h.update(l, "utf8");
+  return h.digest("hex");
+}
+
+/**
+ * Checks the keys' paths below the prefix before anything is written: each must be a safe relative path
+ * ("unsafe_path": absolute, "..", ".", empty segments, backslash, NUL), and no key may be both a file and a directory.
+ */
+export function checkS3Paths(objects: { key: string; rel: string }[]): void {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for (const o of objects) {
+    const parts = checkRelativePath(o.rel, `S3 key ${JSON.stringify(o.key)}`);
+    files.add(o.rel);
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  for (const f of files) {
+    if (dirs.has(f)) throw new PluginSourceError(`S3 key ${JSON.stringify(f)} is both an object and a folder`, "unsafe_path");
+  }
+}
+
+const AUTH_ERRORS = new Set([
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "AccessDenied",
+  "AllAccessDisabled",
+  "InvalidToken",
+  "ExpiredToken",
+  "TokenRefreshRequired",
+  "AuthorizationHeaderMalformed",
+  "InvalidSecurity",
+  "CredentialsProviderError",
+]);
+
+function mapS3Error(e: unknown, settings: S3Settings, secret: SecretsByKind["s3"]): PluginSourceError {
+  const err = e as { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = err?.name ?? "";
+  const status = err?.$metadata?.httpStatusCode;
+  const detail = redact(errorMessage(e), [secret.secretAccessKey]);
+  if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
+    return new PluginSourceError(
+      `S3 refused the credentials for bucket ${JSON.stringify(settings.bucket)} (${name || `HTTP ${status}`}); check the access key and secret`,
+      "auth",
+    );
+  }
+  if (name === "NoSuchBucket") return new PluginSourceError(`S3 bucket ${JSON.stringify(settings.bucket)} does not exist`, "not_found");
+  if (name === "NoSuchKey" || status === 404) {
+    return new PluginSourceError(`S3 ${name || "HTTP 404"} in bucket ${JSON.stringify(settings.bucket)}: ${detail}`, "not_found");
+  }
+  if (name === "TimeoutError") return new PluginSourceError(`S3 request timed out: ${detail}`, "timeout");
+  const kind = networkErrorKind(e);
+  if (kind) return new PluginSourceError(`${kind === "timeout" ? "timed out" : "network error"} reaching S3: ${detail}`, kind);
+  const local = localFsError(e);
+  if (local) return local;
+  return new PluginSourceError(`S3 request failed: ${name ? `${name}: ` : ""}${detail}`, "network");
+}
+
+function openClient(settings: S3Settings, secret: SecretsByKind["s3"], ctx: Ctx) {
+  const ms = ctx.limits.connectTimeoutMs;
+  const httpsAgent = new https.Agent({ keepAlive: true, ca: caBundle(ctx.ca) });
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const client = new S3Client({
+    region: settings.region || "us-east-1",
+    endpoint: settings.endpoint || undefined,
+    forcePathStyle: settings.pathStyle,
+    // Without an access key the requests go unsigned (public bucket): never sign with credentials found elsewhere
+    // on the machine (env, profile, instance role) on behalf of a source an admin configured. The SDK resolves an
+    // identity before it calls the signer, so the anonymous case needs both a placeholder identity and a no-op signer.
+    ...(settings.accessKeyId
+      ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: secret.secretAccessKey ?? "" } }
+      : { credentials: { accessKeyId: "", secretAccessKey: "" }, signer: { sign: async (request) => request } }),
+    maxAttempts: 2,
+    // NodeHttpHandler options (the client builds its NodeHttpHandler from them): connect and first-byte timeouts.
+    requestHandler: { connectionTimeout: ms, requestTimeout: ms, throwOnRequestTimeout: true, httpsAgent, httpAgent },
+  });
+  return {
+    client,
+    close() {
+      client.destroy();
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    },
+  };
+}
+
+export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"s3"> {
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+
+  async function run<T>(
+    settings: S3Settings,
+    secret: SecretsByKind["s3"],
+    ctx: Ctx,
+    work: (client: S3Client, op: Operation) => Promise<T>,
+  ): Promise<T> {
+    if (settings.endpoint) checkRemoteUrl(settings.endpoint, ctx.allowHttp, "S3 endpoint");
+    if (!settings.bucket) throw new PluginSourceError("no S3 bucket configured", "config");
+    const op = new Operation(ctx.limits, ctx.signal);
+    const { client, close } = openClient(settings, secret, ctx);
+    try {
+      return await op.run(() => work(client, op));
+    } catch (e) {
+      throw op.settle(e, (err) => mapS3Error(err, settings, secret));
+    } finally {
+      await op.close();
+      close();
+    }
+  }
+
+  async function list(client: S3Client, settings: S3Settings, ctx: Ctx, op: Operation): Promise<S3Object[]> {
+    const prefix = normalizePrefix(settings.prefix);
+    const out: S3Object[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: settings.bucket,
+          Prefix: prefix || undefined,
+          ContinuationToken: token,
+          MaxKeys: options.pageSize,
+        }),
+        { abortSignal: op.signal },
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || !o.Key.startsWith(prefix) || o.Key.endsWith("/")) continue; // folder markers
+        out.push({ key: o.Key, rel: o.Key.slice(prefix.length), etag: o.ETag ?? "", size: o.Size ?? 0 });
+        if (out.length > ctx.limits.maxFiles) {
+          throw new PluginSourceError(`the source has more than ${ctx.limits.maxFiles} files (limit)`, "too_large");
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  return {
+    async revision(settings, secret, ctx) {
+      return run(settings, secret, ctx, async (client, op) => s3Revision(await list(client, settings, ctx, op)));
+    },
+
+    async fetch(settings, secret, ctx): Promise<FetchResult> {
+      return run(settings, secret, ctx, async (client, op) => {
+        const started = Date.now();
+        const objects = await list(client, settings, ctx, op);
+        checkS3Paths(objects);
+        const budget = new Budget(ctx.limits);
+        budget.addFiles(objects.length);
+        const listed = objects.reduce((n, o) => n + o.size, 0);
+        if (listed > ctx.limits.maxBytes) {
+          throw new PluginSourceError(`the source is larger than ${ctx.limits.maxBytes} bytes (limit)`, "too_large");
+        }
+        if (!objects.length) ctx.log(`s3: no objects under ${JSON.stringify(normalizePrefix(settings.prefix))}`);
+        const root = await fsp.realpath(ctx.dir);
+        const fetched: { key: string; etag: string }[] = [];
+        await mapLimit(objects, concurrency, async (o) => {
+          op.throwIfAborted();
+          const res = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: o.key }), {
+            abortSignal: op.signal,
+          });
+          const body = res.Body as Readable | undefined;
+          const abs = path.join(root, ...o.rel.split("/"));
+          await fsp.mkdir(path.dirname(abs), { recursive: true });
+          const count = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              try {
+                budget.addBytes(chunk.length);
+                cb(null, chunk);
+              } catch (e) {
+                cb(e as Error);
+              }
+            },
+          });
+          try {
+            if (body) await pipeline(body, count, createWriteStream(abs, { flags: "wx" }), { signal: op.signal });
+            else await fsp.writeFile(abs, "", { flag: "wx" });
+          } catch (e) {
+            const code = (e as { code?: string }).code;
+            if (code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR") {
+              throw new PluginSourceError(`S3 key ${JSON.stringify(o.key)} collides with another key`, "unsafe_path");
+            }
+            throw e;
+          }
+          // Same object as listed (ETag formatting may differ between list and get): keep the listed ETag so that
+          // fetch() and revision() agree; a changed object gets the ETag of what was actually written.
+          const got = res.ETag ?? o.etag;
+          fetched.push({ key: o.key, etag: normalizeEtag(got) === normalizeEtag(o.etag) ? o.etag : got });
+        });
+        const revision = s3Revision(fetched);
+        ctx.log(`s3: ${objects.length} objects / ${budget.bytes} bytes fetched in ${Date.now() - started} ms`);
+        return { revision, files: objects.length, bytes: budget.bytes };
+      });
+    },
+  };
+}
+
+export const s3Fetcher: SourceFetcher<"s3"> = createS3Fetcher();
