@@ -1,0 +1,81 @@
+import "server-only";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { db } from "../../db";
+import { env } from "../../env";
+import type { TText } from "../../plugins/contract";
+import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
+import { runSync, type SyncSourceInput } from "../../plugins/sync/run-sync";
+import { openSecrets } from "../../secrets";
+import type { TSource } from "../../validations/source";
+import { splitSourceInput } from "../sources/source-view";
+import { findBaseGeneration } from "./generations";
+import { openCache } from "./open-cache";
+
+export interface PreviewPlugin {
+  code: string;
+  version: string;
+  name: TText;
+  group: string;
+  set: string;
+  change: "added" | "changed" | "unchanged";
+}
+
+export interface SourcePreview {
+  revision: string | null;
+  plugins: PreviewPlugin[];
+  removed: { code: string; version: string; set: string }[];
+  problems: { set: string; error: string }[];
+}
+
+/**
+ * Fetches and describes a source as the form holds it (saved or not) without writing anything, and compares its
+ * plugins with what the active generation has for that source. A blank secret on a saved source uses the stored one.
+ */
+export async function previewSource(input: TSource, existingId?: string): Promise<SourcePreview> {
+  const prisma = await db();
+  const existing = existingId ? await prisma.pluginSource.findUnique({ where: { id: existingId } }) : null;
+  const { settings, secret } = splitSourceInput(input);
+  const stored = existing && existing.kind === input.kind && !(input.kind === "git" && input.clearToken) ? openSecrets(existing.secret) : {};
+  const source = { name: input.name, kind: input.kind, settings, secret: { ...stored, ...secret }, sets: input.pluginSets } as unknown as SyncSourceInput;
+  const cache = await openCache();
+  const base = await findBaseGeneration(prisma, cache);
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
+  try {
+    const { manifest, results } = await runSync({
+      runId: "preview",
+      generation: 1,
+      sources: [source],
+      previous: null,
+      cache,
+      workDir,
+      allowHttp: env.secureLoose(),
+      fetchLimits: DEFAULT_FETCH_LIMITS,
+      dryRun: true,
+      log: () => undefined,
+    });
+    const before = (base?.manifest.sets ?? []).filter((s) => s.source === (existing?.name ?? input.name)).flatMap((s) => s.plugins.map((p) => ({ ...p, set: s.submodule })));
+    const key = (p: { code: string; version: string }) => `${p.code}@${p.version}`;
+    const beforeByKey = new Map(before.map((p) => [key(p), p]));
+    const plugins: PreviewPlugin[] = manifest.sets.flatMap((s) =>
+      s.plugins.map((p) => {
+        const old = beforeByKey.get(key(p));
+        const change = !old ? "added" : JSON.stringify({ ...old, set: undefined }) === JSON.stringify(p) ? "unchanged" : "changed";
+        return { code: p.code, version: p.version, name: p.name, group: typeof p.group.name === "string" ? `${p.group.name} (${p.group.code})` : `${p.group.name.en} (${p.group.code})`, set: s.submodule, change };
+      }),
+    );
+    const now = new Set(plugins.map(key));
+    return {
+      revision: results[0]?.revision ?? null,
+      plugins,
+      removed: before.filter((p) => !now.has(key(p))).map((p) => ({ code: p.code, version: p.version, set: p.set })),
+      problems: [
+        ...(results[0]?.error ? [{ set: "*", error: results[0].error }] : []),
+        ...manifest.failed.map((f) => ({ set: f.submodule, error: f.error })),
+      ].filter((p, i, all) => all.findIndex((q) => q.error === p.error) === i),
+    };
+  } finally {
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
