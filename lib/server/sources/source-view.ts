@@ -17,6 +17,8 @@ export interface SourceView {
   enabled: boolean;
   settings: SourceSettings;
   secretSet: boolean;
+  /** "file:<path>" when declared in PLUGIN_SOURCES_FILE (read-only in the UI). */
+  managedBy: string | null;
   pluginSets: { submodule: string; version: string; importModules: string[] }[];
   createdAt: string;
   updatedAt: string;
@@ -31,6 +33,7 @@ export function toSourceView(row: PluginSource & { pluginSets: PluginSet[] }): S
     enabled: row.enabled,
     settings: { ...(row.settings as object), kind: row.kind } as SourceSettings,
     secretSet: row.secret !== null,
+    managedBy: row.managedBy,
     pluginSets: [...row.pluginSets]
       .sort((a, b) => a.position - b.position)
       .map((s) => ({ submodule: s.submodule, version: s.version, importModules: s.importModules })),

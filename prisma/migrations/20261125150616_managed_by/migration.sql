@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "PluginSource" ADD COLUMN     "managedBy" TEXT;
+
+-- AlterTable
+ALTER TABLE "CacheConfig" ADD COLUMN     "managedBy" TEXT;
