@@ -1,0 +1,39 @@
+import "server-only";
+
+/** What the running instance has loaded: read by /api/ready, the admin banner and the metrics. */
+export interface RuntimeStatus {
+  /** The generation this instance serves (null: built-ins only). */
+  generation: number | null;
+  /** The active generation in the DB, as last seen by this instance's poll. */
+  activeInDb: number | null;
+  /** Every loaded set's files matched the manifest. */
+  verified: boolean;
+  /** "cache": loaded from the cache; "local": the cache was unreachable, the local copy verified; "none". */
+  origin: "cache" | "local" | "none";
+  /** Why the instance runs without (part of) its generation, for the admin banner and the logs. */
+  problem: string | null;
+  poolUp: boolean;
+  plugins: { loaded: number; failed: number; carriedOver: number };
+  loadedAt: string | null;
+}
+
+const g = globalThis as unknown as { __opsflowRuntimeStatus?: RuntimeStatus };
+
+export function getRuntimeStatus(): RuntimeStatus {
+  return (
+    g.__opsflowRuntimeStatus ?? {
+      generation: null,
+      activeInDb: null,
+      verified: false,
+      origin: "none",
+      problem: null,
+      poolUp: false,
+      plugins: { loaded: 0, failed: 0, carriedOver: 0 },
+      loadedAt: null,
+    }
+  );
+}
+
+export function setRuntimeStatus(status: RuntimeStatus): void {
+  g.__opsflowRuntimeStatus = status;
+}
