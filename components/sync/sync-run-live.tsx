@@ -70,7 +70,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
                 </ul>
                 {r.error && <p className="break-all text-xs text-red-700">{r.error}</p>}
               </TD>
-              <TD className="text-right text-sm tabular-nums">{format.number(r.durationMs / 1000, { maximumFractionDigits: 2 })} s</TD>
+              <TD className="text-right text-sm tabular-nums">{format.number(r.durationMs / 1000, { style: "unit", unit: "second", maximumFractionDigits: 2 })}</TD>
             </TR>
           ))}
         </TBody>

@@ -59,7 +59,7 @@ export default async function SyncPage() {
                 <TD className="text-sm text-zinc-600">{t("triggeredBy", { trigger: r.trigger, actor: r.actor })}{r.dryRun ? ` · ${t("dryRun")}` : ""}</TD>
                 <TD className="text-sm">{r.generation ? t("generationCell", { id: r.generation.id, plugins: r.generation.plugins, status: r.generation.status }) : "—"}</TD>
                 <TD className="text-right text-sm tabular-nums text-zinc-600">
-                  {r.finishedAt ? format.number((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, { maximumFractionDigits: 1 }) + " s" : "…"}
+                  {r.finishedAt ? format.number((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, { style: "unit", unit: "second", maximumFractionDigits: 1 }) : "…"}
                 </TD>
               </TR>
             ))}
