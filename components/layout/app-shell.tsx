@@ -14,6 +14,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
       ? [
           { href: "/sources", label: t("sources") },
           { href: "/sync", label: t("sync") },
+          { href: "/plugins", label: t("plugins") },
           { href: "/cache", label: t("cache") },
           { href: "/users", label: t("users") },
           { href: "/audit", label: t("audit") },

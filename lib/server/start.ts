@@ -1,22 +1,47 @@
-import { closeDatabase, getDatabase } from "../db";
+import { closeDatabase, db, getDatabase } from "../db";
+import { logger } from "../log";
 import { bootstrap } from "./bootstrap";
+import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
+import { startSync } from "./sync/start-sync";
 
-/** Opens the DB, bootstraps the first admin, and closes the DB cleanly on SIGINT/SIGTERM (PGlite flushes). */
+/**
+ * Server start: open the DB (migrating the embedded one), create the first admin, load the active generation from
+ * the cache (in the background: start-up never waits on the cache or a remote), and follow activations by polling.
+ * SYNC_ON_START=if-empty (default) runs a first sync when no generation exists yet, so a new install shows plugins.
+ */
 export async function startServer(): Promise<void> {
   try {
     const database = await getDatabase();
-    console.info(`[opsflow] database: ${database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}`);
+    logger.info(`database: ${database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}`);
     await bootstrap();
   } catch (err) {
-    // Print one clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
-    console.error(`[opsflow] cannot start: ${(err as Error).message}`);
+    // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
+    logger.error(`cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
+  startRuntime();
+  void firstSync();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      stopRuntime();
       closeDatabase()
         .catch(() => undefined)
         .finally(() => process.exit(0));
     });
+  }
+}
+
+async function firstSync(): Promise<void> {
+  if ((process.env.SYNC_ON_START?.trim() || "if-empty") !== "if-empty") return;
+  try {
+    const prisma = await db();
+    if ((await prisma.generation.count({ where: { status: { in: ["active", "ready"] } } })) > 0) return;
+    if ((await prisma.pluginSource.count({ where: { enabled: true } })) === 0) return;
+    const { runId, done } = await startSync({ trigger: "cli", actor: "system:first-start", activate: true });
+    logger.info({ runId }, `no plugin generation yet: first sync started (run ${runId})`);
+    await done;
+    await reloadRuntime();
+  } catch (err) {
+    logger.error(`first sync not started: ${(err as Error).message}`);
   }
 }

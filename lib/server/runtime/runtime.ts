@@ -1,0 +1,153 @@
+import "server-only";
+import path from "node:path";
+import { db } from "../../db";
+import { env } from "../../env";
+import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
+import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
+import { buildRegistry, type Registry } from "../../plugins/registry/registry";
+import { createExecutionPool, type ExecutionPool } from "../../plugins/worker/pool";
+import { openCache } from "../sync/open-cache";
+import { getRuntimeStatus, setRuntimeStatus } from "./status";
+
+/**
+ * The plugins this instance serves: one generation's registry (descriptors only) and its worker pool. Swapped as a
+ * whole on activation; runs in flight keep the pool they started on, which closes once they finish.
+ */
+export interface Runtime {
+  generation: number | null;
+  registry: Registry;
+  pool: ExecutionPool;
+  loaded: MaterializedGeneration | null;
+}
+
+const g = globalThis as unknown as { __opsflowRuntime?: Runtime; __opsflowRuntimeLoading?: Promise<Runtime>; __opsflowRuntimePoll?: NodeJS.Timeout };
+
+const runtimeRoot = () => path.join(env.dataDir(), "runtime");
+
+/** PLUGIN_TIMEOUT_MS (default 30 s per call), PLUGIN_HEAP_MB (default 128), PLUGIN_MAX_THREADS (default ≤ 4). */
+const newPool = (name: string) =>
+  createExecutionPool({
+    name,
+    timeoutMs: Number(process.env.PLUGIN_TIMEOUT_MS) || undefined,
+    heapMb: Number(process.env.PLUGIN_HEAP_MB) || undefined,
+    maxThreads: Number(process.env.PLUGIN_MAX_THREADS) || undefined,
+  });
+export const pollIntervalMs = () => Math.max(500, Number(process.env.PLUGIN_POLL_INTERVAL_MS) || 5000);
+
+function builtinsOnly(): Runtime {
+  return {
+    generation: null,
+    registry: buildRegistry({ generation: null, sets: [], manifest: null, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
+    pool: newPool("builtins"),
+    loaded: null,
+  };
+}
+
+/** The current runtime (built-ins only until the first load finishes). */
+export function getRuntime(): Runtime {
+  g.__opsflowRuntime ??= builtinsOnly();
+  return g.__opsflowRuntime;
+}
+
+/** The active generation id in the DB (null when none). */
+async function activeGenerationId(): Promise<number | null> {
+  const active = await (await db()).generation.findFirst({ where: { status: "active" }, select: { id: true } });
+  return active?.id ?? null;
+}
+
+/**
+ * Loads the DB's active generation if this instance does not serve it yet: manifest from the cache, files
+ * materialised locally and verified (sha256), registry + pool built, then swapped in. Concurrent callers share one
+ * load. Never throws: a failure keeps the current runtime (or built-ins only) and is reported in the status.
+ */
+export function reloadRuntime(log: (level: "info" | "warn" | "error", line: string) => void = defaultLog): Promise<Runtime> {
+  g.__opsflowRuntimeLoading ??= load(log).finally(() => {
+    g.__opsflowRuntimeLoading = undefined;
+  });
+  return g.__opsflowRuntimeLoading;
+}
+
+async function load(log: (level: "info" | "warn" | "error", line: string) => void): Promise<Runtime> {
+  const current = getRuntime();
+  let activeInDb: number | null = null;
+  try {
+    activeInDb = await activeGenerationId();
+  } catch (err) {
+    log("error", `cannot read the active generation from the database: ${(err as Error).message}`);
+    return current;
+  }
+  if (activeInDb === current.generation && current.loaded) {
+    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb });
+    return current;
+  }
+  if (activeInDb === null) {
+    setStatus(current, activeInDb, null);
+    return current;
+  }
+  let cache = null;
+  try {
+    cache = await openCache();
+  } catch (err) {
+    log("error", `cache configuration unusable: ${(err as Error).message}`);
+  }
+  let loaded: MaterializedGeneration;
+  try {
+    loaded = await materializeGeneration({ cache, generation: activeInDb, runtimeRoot: runtimeRoot(), log });
+  } catch (err) {
+    const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
+    log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
+    setStatus(current, activeInDb, problem);
+    return current;
+  }
+  for (const set of loaded.sets) {
+    if (set.status === "integrity_failed") log("error", `generation ${activeInDb}: set ${set.source}/${set.submodule} not loaded: ${set.reason}`);
+  }
+  const next: Runtime = {
+    generation: activeInDb,
+    registry: buildRegistry({ generation: activeInDb, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
+    pool: newPool(`g${activeInDb}`),
+    loaded,
+  };
+  g.__opsflowRuntime = next;
+  const problem = loaded.origin === "local" ? "the cache is unreachable: serving the verified local copy" : null;
+  setStatus(next, activeInDb, problem);
+  log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
+  // The old pool finishes the runs it has, then closes; other generations' local copies go.
+  void current.pool.close().catch(() => undefined);
+  void pruneRuntime(runtimeRoot(), [activeInDb, ...(current.generation ? [current.generation] : [])]).catch(() => undefined);
+  return next;
+}
+
+function setStatus(rt: Runtime, activeInDb: number | null, problem: string | null) {
+  const sets = rt.loaded?.sets ?? [];
+  setRuntimeStatus({
+    generation: rt.generation,
+    activeInDb,
+    verified: Boolean(rt.loaded) && sets.every((s) => s.status !== "integrity_failed"),
+    origin: rt.loaded?.origin ?? "none",
+    problem: problem ?? (sets.some((s) => s.status === "integrity_failed") ? "some plugin sets failed verification" : null),
+    poolUp: true,
+    plugins: {
+      loaded: rt.registry.all().length,
+      failed: rt.registry.problems.filter((p) => p.status !== "carried_over").length,
+      carriedOver: rt.registry.problems.filter((p) => p.status === "carried_over").length,
+    },
+    loadedAt: new Date().toISOString(),
+  });
+}
+
+function defaultLog(level: "info" | "warn" | "error", line: string) {
+  (level === "error" ? console.error : level === "warn" ? console.warn : console.info)(`[runtime] ${line}`);
+}
+
+/** Loads the active generation, then polls the DB so activations on other instances are followed. */
+export function startRuntime(): void {
+  void reloadRuntime();
+  g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), pollIntervalMs());
+  g.__opsflowRuntimePoll.unref();
+}
+
+export function stopRuntime(): void {
+  if (g.__opsflowRuntimePoll) clearInterval(g.__opsflowRuntimePoll);
+  g.__opsflowRuntimePoll = undefined;
+}
