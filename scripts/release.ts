@@ -1,15 +1,18 @@
 /**
  * `npm run release`: the redeploy hook (CI/CD or a developer centre calls it before starting new instances).
  *   1. apply committed migrations (PostgreSQL via DATABASE_URL, or the embedded DB when no server holds it);
- *   2. sync every enabled plugin source into a new cache generation and activate it.
+ *   2. reconcile PLUGIN_SOURCES_FILE when set (sources as code: all of the file's changes, or none);
+ *   3. sync every enabled plugin source into a new cache generation and activate it.
  * Exit 0 when migrations applied and the sync succeeded or partly succeeded (failed sets keep their last good
- * copy; the warnings are printed); 1 when migrations failed or every source failed; one clear line on stderr.
+ * copy; the warnings are printed); 1 when migrations failed, the sources file is invalid (every error printed, one
+ * per line; nothing synced) or every source failed; otherwise one clear line on stderr.
  */
 import path from "node:path";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { openDatabase } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
 import { env } from "../lib/env";
+import { reconcileFromEnv, SourcesFileError } from "../lib/server/sources-file/reconcile-sources-file";
 import { startSync } from "../lib/server/sync/start-sync";
 
 async function migrate(): Promise<void> {
@@ -22,6 +25,20 @@ async function migrate(): Promise<void> {
     console.log(applied.length ? `release: applied migrations ${applied.join(", ")}` : "release: database is up to date");
   } finally {
     await database.close();
+  }
+}
+
+/** Applies PLUGIN_SOURCES_FILE (nothing when unset); 1 with every error printed when it cannot be applied. */
+async function sourcesFile(): Promise<number> {
+  await getDatabase();
+  try {
+    await reconcileFromEnv((line) => console.log(`release: ${line}`));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof SourcesFileError)) throw err;
+    console.error(`release failed: ${err.header}`);
+    for (const line of err.errors) console.error(line);
+    return 1;
   }
 }
 
@@ -43,7 +60,8 @@ async function sync(): Promise<number> {
 }
 
 migrate()
-  .then(sync)
+  .then(sourcesFile)
+  .then((code) => (code === 0 ? sync() : code))
   .then(async (code) => {
     await closeDatabase().catch(() => undefined);
     process.exit(code);

@@ -30,6 +30,7 @@ const toPayload = (v: CacheFormValues) =>
     : { kind: "s3", endpoint: v.endpoint, region: v.region, bucket: v.bucket, prefix: v.prefix, accessKeyId: v.accessKeyId,
         secretAccessKey: v.secretAccessKey || undefined, pathStyle: v.pathStyle };
 
+/** The cache form; read-only when the cache is managed by PLUGIN_SOURCES_FILE (the page explains where to change it). */
 export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: boolean }) {
   const t = useTranslations("cache");
   const tc = useTranslations("common");
@@ -49,6 +50,7 @@ export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: b
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
   const { errors, isSubmitting } = form.formState;
   const kind = useWatch({ control: form.control, name: "kind" });
+  const readOnly = Boolean(cache.managedBy);
   const onSubmit = form.handleSubmit(async (values) => {
     setMessage(undefined);
     const result = await saveCacheAction(toPayload(values));
@@ -64,25 +66,29 @@ export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: b
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-6">
       {message && <Alert tone={message.tone}>{message.text}</Alert>}
-      <Card>
-        <CardBody className="space-y-4">
-          <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
-            <Select id="kind" className="max-w-xs" {...form.register("kind")}>
-              <option value="fs">{tk("fs")}</option>
-              <option value="s3">{tk("s3")}</option>
-            </Select>
-          </Field>
-          {kind === "fs" ? (
-            <TextField id="path" label={t("fsPath")} hint={t("fsPathHint", { path: cache.isDefault ? str("path") : "<DATA_DIR>/cache" })}
-              error={errorAt(errors, "path")} registration={form.register("path")} />
-          ) : (
-            <S3Fields register={form.register} errors={errors} secretSet={cache.secretSet && cache.settings.kind === "s3"} allowHttp={allowHttp} />
-          )}
-        </CardBody>
-      </Card>
-      <div className="flex justify-end">
-        <Button type="submit" loading={isSubmitting}>{isSubmitting ? tc("saving") : tc("save")}</Button>
-      </div>
+      <fieldset disabled={readOnly} className="min-w-0">
+        <Card>
+          <CardBody className="space-y-4">
+            <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
+              <Select id="kind" className="max-w-xs" {...form.register("kind")}>
+                <option value="fs">{tk("fs")}</option>
+                <option value="s3">{tk("s3")}</option>
+              </Select>
+            </Field>
+            {kind === "fs" ? (
+              <TextField id="path" label={t("fsPath")} hint={t("fsPathHint", { path: cache.isDefault ? str("path") : "<DATA_DIR>/cache" })}
+                error={errorAt(errors, "path")} registration={form.register("path")} />
+            ) : (
+              <S3Fields register={form.register} errors={errors} secretSet={cache.secretSet && cache.settings.kind === "s3"} allowHttp={allowHttp} />
+            )}
+          </CardBody>
+        </Card>
+      </fieldset>
+      {!readOnly && (
+        <div className="flex justify-end">
+          <Button type="submit" loading={isSubmitting}>{isSubmitting ? tc("saving") : tc("save")}</Button>
+        </div>
+      )}
     </form>
   );
 }

@@ -19,6 +19,8 @@ import { toFormValues, toPayload, type SourceFormValues } from "./source-values"
 /**
  * Create/edit form of a plugin source. Validates with the same zod schema as the server (the server passes its
  * URL policy down), then calls the server action and shows the server's field errors the same way.
+ * A source managed by PLUGIN_SOURCES_FILE is shown read-only (the server refuses changes to it with 409 anyway);
+ * the page explains where to change it.
  */
 export function SourceForm({
   source,
@@ -48,6 +50,7 @@ export function SourceForm({
   const [previewing, setPreviewing] = useState(false);
   const kind = useWatch({ control, name: "kind" });
   const errors = formState.errors;
+  const readOnly = Boolean(source?.managedBy);
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(undefined);
@@ -80,68 +83,70 @@ export function SourceForm({
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-6" aria-label={source ? source.name : t("general")}>
       {formError && <Alert tone="error">{formError}</Alert>}
-      <Card>
-        <CardHeader title={t("general")} />
-        <CardBody className="grid gap-4 sm:grid-cols-2">
-          <TextField id="name" label={t("name")} hint={t("nameHint")} error={errorAt(errors, "name")} registration={register("name")} />
-          <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
-            <Select id="kind" {...register("kind")}>
-              {(["git", "s3", "fs"] as const).map((k) => (
-                <option key={k} value={k}>{tk(k)}</option>
-              ))}
-            </Select>
-          </Field>
-          <Field className="sm:col-span-2" label={t("description")} htmlFor="description" error={errorAt(errors, "description")}>
-            <Textarea id="description" rows={2} {...register("description")} />
-          </Field>
-          <Checkbox id="enabled" {...register("enabled")}>{t("enabled")}</Checkbox>
-        </CardBody>
-      </Card>
+      <fieldset disabled={readOnly} className="min-w-0 space-y-6">
+        <Card>
+          <CardHeader title={t("general")} />
+          <CardBody className="grid gap-4 sm:grid-cols-2">
+            <TextField id="name" label={t("name")} hint={t("nameHint")} error={errorAt(errors, "name")} registration={register("name")} />
+            <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
+              <Select id="kind" {...register("kind")}>
+                {(["git", "s3", "fs"] as const).map((k) => (
+                  <option key={k} value={k}>{tk(k)}</option>
+                ))}
+              </Select>
+            </Field>
+            <Field className="sm:col-span-2" label={t("description")} htmlFor="description" error={errorAt(errors, "description")}>
+              <Textarea id="description" rows={2} {...register("description")} />
+            </Field>
+            <Checkbox id="enabled" {...register("enabled")}>{t("enabled")}</Checkbox>
+          </CardBody>
+        </Card>
 
-      <Card>
-        <CardHeader title={t("location")} description={tk(kind)} />
-        <CardBody>
-          {kind === "git" && (
-            <div className="grid gap-4 sm:grid-cols-2">
-              <TextField id="url" className="sm:col-span-2" label={t("gitUrl")} hint={t("gitUrlHint", { loose: String(allowHttp) })}
-                error={errorAt(errors, "url")} registration={register("url")} placeholder="https://git.example.com/team/plugins.git" />
-              <TextField id="ref" label={t("gitRef")} hint={t("gitRefHint")} error={errorAt(errors, "ref")} registration={register("ref")} />
-              <TextField id="username" label={t("gitUsername")} hint={t("gitUsernameHint")} autoComplete="off"
-                error={errorAt(errors, "username")} registration={register("username")} />
-              <TextField id="token" type="password" autoComplete="new-password" label={t("gitToken")}
-                placeholder={source?.secretSet ? tc("secretSet") : tc("secretUnset")} error={errorAt(errors, "token")}
-                registration={register("token")} />
-              {source?.secretSet && (
-                <div className="self-end pb-2">
-                  <Checkbox id="clearToken" {...register("clearToken")}>{tc("secretClear")}</Checkbox>
-                </div>
-              )}
-            </div>
-          )}
-          {kind === "s3" && (
-            <S3Fields register={register} errors={errors}
-              secretSet={Boolean(source?.secretSet && source.kind === "s3")} allowHttp={allowHttp} />
-          )}
-          {kind === "fs" && (
-            <TextField id="path" label={t("fsPath")} hint={t("fsPathHint")} error={errorAt(errors, "path")} registration={register("path")}
-              placeholder="/mnt/plugins" />
-          )}
-        </CardBody>
-      </Card>
+        <Card>
+          <CardHeader title={t("location")} description={tk(kind)} />
+          <CardBody>
+            {kind === "git" && (
+              <div className="grid gap-4 sm:grid-cols-2">
+                <TextField id="url" className="sm:col-span-2" label={t("gitUrl")} hint={t("gitUrlHint", { loose: String(allowHttp) })}
+                  error={errorAt(errors, "url")} registration={register("url")} placeholder="https://git.example.com/team/plugins.git" />
+                <TextField id="ref" label={t("gitRef")} hint={t("gitRefHint")} error={errorAt(errors, "ref")} registration={register("ref")} />
+                <TextField id="username" label={t("gitUsername")} hint={t("gitUsernameHint")} autoComplete="off"
+                  error={errorAt(errors, "username")} registration={register("username")} />
+                <TextField id="token" type="password" autoComplete="new-password" label={t("gitToken")}
+                  placeholder={source?.secretSet ? tc("secretSet") : tc("secretUnset")} error={errorAt(errors, "token")}
+                  registration={register("token")} />
+                {source?.secretSet && (
+                  <div className="self-end pb-2">
+                    <Checkbox id="clearToken" {...register("clearToken")}>{tc("secretClear")}</Checkbox>
+                  </div>
+                )}
+              </div>
+            )}
+            {kind === "s3" && (
+              <S3Fields register={register} errors={errors}
+                secretSet={Boolean(source?.secretSet && source.kind === "s3")} allowHttp={allowHttp} />
+            )}
+            {kind === "fs" && (
+              <TextField id="path" label={t("fsPath")} hint={t("fsPathHint")} error={errorAt(errors, "path")} registration={register("path")}
+                placeholder="/mnt/plugins" />
+            )}
+          </CardBody>
+        </Card>
 
-      <Card>
-        <CardHeader title={tp("title")} description={tp("description")} />
-        <CardBody>
-          <PluginSetFields control={control} register={register} errors={errors} />
-        </CardBody>
-      </Card>
+        <Card>
+          <CardHeader title={tp("title")} description={tp("description")} />
+          <CardBody>
+            <PluginSetFields control={control} register={register} errors={errors} />
+          </CardBody>
+        </Card>
+      </fieldset>
 
       {previewed && <SourcePreviewCard preview={previewed} />}
 
       <div className="flex items-center justify-end gap-3">
         <Button variant="secondary" loading={previewing} onClick={onPreview}>{previewing ? tv("running") : tv("button")}</Button>
-        <ButtonLink href="/sources" variant="secondary">{tc("cancel")}</ButtonLink>
-        <Button type="submit" loading={formState.isSubmitting}>{formState.isSubmitting ? tc("saving") : tc("save")}</Button>
+        <ButtonLink href="/sources" variant="secondary">{readOnly ? tc("back") : tc("cancel")}</ButtonLink>
+        {!readOnly && <Button type="submit" loading={formState.isSubmitting}>{formState.isSubmitting ? tc("saving") : tc("save")}</Button>}
       </div>
     </form>
   );

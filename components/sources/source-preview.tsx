@@ -3,14 +3,12 @@
 import { useLocale, useTranslations } from "next-intl";
 import { Alert, Badge, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import type { SourcePreview } from "@/lib/server/sync/preview-source";
-import type { TText } from "@/lib/plugins/contract";
-
-const TONE = { added: "green", changed: "amber", unchanged: "neutral" } as const;
+import { textOf } from "@/lib/plugins/registry/registry";
 
 /** Plugin text as the plugin gives it: a string, or the user's language from { en, "zh-CN" }. */
-export function pluginText(text: TText, locale: string): string {
-  return typeof text === "string" ? text : (text[locale] ?? text.en);
-}
+export const pluginText = textOf;
+
+const TONE = { added: "green", changed: "amber", unchanged: "neutral" } as const;
 
 /** What a dry run of the form's values found, relative to the active generation. */
 export function SourcePreviewCard({ preview }: { preview: SourcePreview }) {
@@ -37,7 +35,7 @@ export function SourcePreviewCard({ preview }: { preview: SourcePreview }) {
               {preview.plugins.map((p) => (
                 <TR key={`${p.code}@${p.version}`}>
                   <TD>
-                    <span className="font-medium">{pluginText(p.name, locale)}</span>{" "}
+                    <span className="font-medium">{textOf(p.name, locale)}</span>{" "}
                     <span className="font-mono text-xs text-zinc-500">{p.code}@{p.version}</span>
                   </TD>
                   <TD className="text-sm">{p.group}</TD>

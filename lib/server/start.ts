@@ -1,6 +1,7 @@
 import { closeDatabase, db, getDatabase } from "../db";
 import { logger } from "../log";
 import { bootstrap } from "./bootstrap";
+import { reconcileFromEnv } from "./sources-file/reconcile-sources-file";
 import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
 
@@ -14,6 +15,8 @@ export async function startServer(): Promise<void> {
     const database = await getDatabase();
     logger.info(`database: ${database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}`);
     await bootstrap();
+    // PLUGIN_SOURCES_FILE: sources (and the cache) declared in a file are reconciled before anything syncs.
+    await reconcileFromEnv((line) => logger.info(line));
   } catch (err) {
     // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
     logger.error(`cannot start: ${(err as Error).message}`);

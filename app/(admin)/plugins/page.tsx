@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { GenerationButton } from "@/components/plugins/generation-actions";
-import { pluginText } from "@/components/sources/source-preview";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findGenerations, findRollbackTarget } from "@/lib/server/runtime/activate-generation";
+import { textOf } from "@/lib/plugins/registry/registry";
 import { getRuntime } from "@/lib/server/runtime/runtime";
 import { getRuntimeStatus } from "@/lib/server/runtime/status";
 
@@ -124,8 +124,8 @@ export default async function PluginsPage() {
             <TBody>
               {plugins.map((p) => (
                 <TR key={p.key}>
-                  <TD><span className="font-medium">{pluginText(p.name, locale)}</span> <span className="font-mono text-xs text-zinc-500">{p.code}</span></TD>
-                  <TD className="text-sm">{pluginText(p.group.name, locale)} ({p.group.code})</TD>
+                  <TD><span className="font-medium">{textOf(p.name, locale)}</span> <span className="font-mono text-xs text-zinc-500">{p.code}</span></TD>
+                  <TD className="text-sm">{textOf(p.group.name, locale)} ({p.group.code})</TD>
                   <TD className="text-sm">{p.version}</TD>
                   <TD className="font-mono text-xs">{p.source}{p.set ? `/${p.set}` : ""}</TD>
                 </TR>

@@ -6,15 +6,17 @@ import { findSources } from "@/lib/server/sources/find-sources";
 import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { describeLocation } from "@/lib/server/sources/source-view";
+import { fileOf } from "@/lib/server/sources-file/managed";
 
 export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, format, sources, q, lastSync] = await Promise.all([
+  const [t, tk, tc, tm, format, sources, q, lastSync] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
+    getTranslations("managed"),
     getFormatter(),
     findSources(),
     searchParams,
@@ -44,6 +46,9 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
               <TR key={s.id}>
                 <TD>
                   <Link href={`/sources/${s.id}`} className="font-medium text-indigo-700 hover:underline">{s.name}</Link>
+                  {s.managedBy && (
+                    <Badge tone="amber" className="ml-2" title={tm("badgeTitle", { file: fileOf(s.managedBy) })}>{tm("badge")}</Badge>
+                  )}
                   {s.description && <p className="max-w-xs truncate text-xs text-zinc-500">{s.description}</p>}
                 </TD>
                 <TD><Badge tone="indigo">{tk(s.kind)}</Badge></TD>

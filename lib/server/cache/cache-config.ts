@@ -1,12 +1,13 @@
 import "server-only";
 import path from "node:path";
-import type { Prisma } from "@prisma/client";
+import type { CacheConfig, Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { env } from "../../env";
 import { openSecrets, sealSecrets } from "../../secrets";
 import type { TCache } from "../../validations/cache";
 import { diffViews, recordAudit } from "../audit/record-audit";
 import { fieldError } from "../errors";
+import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
 
 export type CacheSettings =
   | { kind: "fs"; path: string }
@@ -18,6 +19,8 @@ export interface CacheView {
   secretSet: boolean;
   isDefault: boolean;
   updatedAt: string | null;
+  /** "file:<path>" when declared in PLUGIN_SOURCES_FILE (read-only in the UI). */
+  managedBy: string | null;
 }
 
 /** The FS cache used until an admin configures one: <dataDir>/cache. */
@@ -25,48 +28,57 @@ export const defaultCachePath = () => path.join(env.dataDir(), "cache");
 
 export async function getCacheConfig(): Promise<CacheView> {
   const row = await (await db()).cacheConfig.findUnique({ where: { id: 1 } });
-  if (!row) return { settings: { kind: "fs", path: defaultCachePath() }, secretSet: false, isDefault: true, updatedAt: null };
+  if (!row) return { settings: { kind: "fs", path: defaultCachePath() }, secretSet: false, isDefault: true, updatedAt: null, managedBy: null };
+  return toCacheView(row);
+}
+
+function toCacheView(row: CacheConfig): CacheView {
   return {
     settings: { ...(row.settings as object), kind: row.kind } as CacheSettings,
     secretSet: row.secret !== null,
     isDefault: false,
     updatedAt: row.updatedAt.toISOString(),
+    managedBy: row.managedBy,
   };
 }
 
-/** Saves the one cache configuration (upsert on id 1) and audits the change, in one transaction. */
-export async function saveCacheConfig(input: TCache, actor: string): Promise<CacheView> {
-  const prisma = await db();
-  return prisma.$transaction(async (tx) => {
+/**
+ * Saves the one cache configuration (upsert on id 1) and audits the change, in one transaction. A cache managed by
+ * PLUGIN_SOURCES_FILE is refused (409) unless the file's reconciler writes it (`write`, internal: in its transaction,
+ * the input being the whole truth, so a stored secret is never kept).
+ */
+export async function saveCacheConfig(input: TCache, actor: string, write?: FileWrite): Promise<CacheView> {
+  const run = async (tx: Prisma.TransactionClient) => {
     const before = await tx.cacheConfig.findUnique({ where: { id: 1 } });
+    assertWritable(before?.managedBy, write);
     let settings: Omit<CacheSettings, "kind">;
-    let secret: string | null = null;
+    let secretValues: Record<string, string> = {};
     if (input.kind === "fs") {
       settings = { path: input.path };
     } else {
       const { secretAccessKey, kind: _k, ...rest } = input;
       settings = rest;
       if (input.accessKeyId) {
-        const kept = before?.kind === "s3" ? openSecrets(before.secret) : {};
-        const merged = { ...kept, ...(secretAccessKey ? { secretAccessKey } : {}) };
-        if (!merged.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
-        secret = sealSecrets(merged);
+        const kept = before?.kind === "s3" && !write ? openSecrets(before.secret) : {};
+        secretValues = { ...kept, ...(secretAccessKey ? { secretAccessKey } : {}) };
+        if (!secretValues.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
       }
     }
-    const data = { kind: input.kind, settings: settings as Prisma.InputJsonValue, secret };
+    const secret = sealSecrets(secretValues);
+    const data = { kind: input.kind, settings: settings as Prisma.InputJsonValue, secret, ...(write ? { managedBy: write.managedBy } : {}) };
     const row = await tx.cacheConfig.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+    const managed = (r: CacheConfig | null) => (r?.managedBy ? { managedBy: r.managedBy } : {});
     const changes: Record<string, unknown> = diffViews(
-      before ? { kind: before.kind, ...(before.settings as object) } : {},
-      { kind: row.kind, ...(row.settings as object) },
+      before ? { kind: before.kind, ...(before.settings as object), ...managed(before) } : {},
+      { kind: row.kind, ...(row.settings as object), ...managed(row) },
     );
-    if (input.kind === "s3" && input.secretAccessKey) changes.secret = before?.secret ? "changed" : "set";
+    if (write) {
+      const change = exactSecretChange(before?.secret ?? null, secretValues);
+      if (change) changes.secret = change;
+    } else if (input.kind === "s3" && input.secretAccessKey) changes.secret = before?.secret ? "changed" : "set";
     else if (before?.secret && !row.secret) changes.secret = "cleared";
     await recordAudit(tx, { actor, action: "cache.update", targetType: "cache", targetName: "cache", summary: changes as Prisma.InputJsonValue });
-    return {
-      settings: { ...(row.settings as object), kind: row.kind } as CacheSettings,
-      secretSet: row.secret !== null,
-      isDefault: false,
-      updatedAt: row.updatedAt.toISOString(),
-    };
-  });
+    return toCacheView(row);
+  };
+  return write ? run(write.tx) : (await db()).$transaction(run);
 }

@@ -5,6 +5,7 @@ import { openSecrets, sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, isUniqueViolation, notFound } from "../errors";
+import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
 import { splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
@@ -14,7 +15,10 @@ function auditable(view: SourceView) {
   return { ...rest, settings: location };
 }
 
-/** The secret envelope to store after `input`, given what is stored now (null = nothing stored). */
+/**
+ * The secret envelope to store after `input`, given what is stored now (null = nothing stored, or: the file's
+ * reconciler, whose input is the whole truth, so nothing stored is kept).
+ */
 function nextSecret(input: TSource, stored: { kind: string; secret: string | null } | null): string | null {
   const { secret } = splitSourceInput(input);
   const previous = stored && stored.kind === input.kind ? openSecrets(stored.secret) : {};
@@ -25,13 +29,20 @@ function nextSecret(input: TSource, stored: { kind: string; secret: string | nul
   return sealSecrets(merged);
 }
 
-/** Creates a source with its plugin sets and audits it, all in one transaction. */
-export async function createSource(input: TSource, actor: string): Promise<SourceView> {
-  const prisma = await db();
+/** Runs `fn` in the reconciler's transaction when it writes, else in a new one. */
+async function inTransaction<T>(write: FileWrite | undefined, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return write ? fn(write.tx) : (await db()).$transaction(fn);
+}
+
+/**
+ * Creates a source with its plugin sets and audits it, all in one transaction. `write` is internal to the
+ * sources-file reconciler: the source is then managed by the file (and written in the reconciler's transaction).
+ */
+export async function createSource(input: TSource, actor: string, write?: FileWrite): Promise<SourceView> {
   const secret = nextSecret(input, null);
   const { settings } = splitSourceInput(input);
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await inTransaction(write, async (tx) => {
       const row = await tx.pluginSource.create({
         data: {
           name: input.name,
@@ -40,6 +51,7 @@ export async function createSource(input: TSource, actor: string): Promise<Sourc
           enabled: input.enabled,
           settings,
           secret,
+          managedBy: write?.managedBy ?? null,
           pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
         },
         include: { pluginSets: true },
@@ -56,15 +68,17 @@ export async function createSource(input: TSource, actor: string): Promise<Sourc
 
 /**
  * Replaces a source's configuration. Plugin sets are matched by submodule (kept rows keep their ids, for sync
- * history); a blank secret keeps the stored one; changing the kind drops the old kind's secret.
+ * history); a blank secret keeps the stored one; changing the kind drops the old kind's secret. A source managed
+ * by PLUGIN_SOURCES_FILE is refused (409) unless the file's reconciler writes it (`write`, internal): its input is
+ * then the whole truth (no secret given = none stored).
  */
-export async function updateSource(id: string, input: TSource, actor: string): Promise<SourceView> {
-  const prisma = await db();
+export async function updateSource(id: string, input: TSource, actor: string, write?: FileWrite): Promise<SourceView> {
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await inTransaction(write, async (tx) => {
       const before = await tx.pluginSource.findUnique({ where: { id }, include: { pluginSets: true } });
       if (!before) throw notFound();
-      const secret = nextSecret(input, before);
+      assertWritable(before.managedBy, write);
+      const secret = nextSecret(input, write ? null : before);
       const { settings } = splitSourceInput(input);
       const keep = input.pluginSets.map((s) => s.submodule);
       await tx.pluginSet.deleteMany({ where: { sourceId: id, submodule: { notIn: keep } } });
@@ -77,16 +91,29 @@ export async function updateSource(id: string, input: TSource, actor: string): P
       }
       const row = await tx.pluginSource.update({
         where: { id },
-        data: { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret },
+        data: {
+          name: input.name,
+          kind: input.kind,
+          description: input.description,
+          enabled: input.enabled,
+          settings,
+          secret,
+          ...(write ? { managedBy: write.managedBy } : {}),
+        },
         include: { pluginSets: true },
       });
       const view = toSourceView(row);
       const changes: Record<string, unknown> = diffViews(auditable(toSourceView(before)), auditable(view));
-      const secretInput = input.kind === "git" ? input.token : input.kind === "s3" ? input.secretAccessKey : undefined;
-      if (secretInput && before.secret) changes.secret = "changed";
-      else if (!before.secret && row.secret) changes.secret = "set";
-      else if (before.secret && !row.secret) changes.secret = "cleared";
       delete changes.secretSet;
+      if (write) {
+        const change = exactSecretChange(before.secret, secret === null ? {} : splitSourceInput(input).secret);
+        if (change) changes.secret = change;
+      } else {
+        const secretInput = input.kind === "git" ? input.token : input.kind === "s3" ? input.secretAccessKey : undefined;
+        if (secretInput && before.secret) changes.secret = "changed";
+        else if (!before.secret && row.secret) changes.secret = "set";
+        else if (before.secret && !row.secret) changes.secret = "cleared";
+      }
       await recordAudit(tx, { actor, action: "source.update", targetType: "source", targetId: id, targetName: row.name, summary: changes as Prisma.InputJsonValue });
       return view;
     });

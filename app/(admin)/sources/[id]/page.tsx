@@ -2,11 +2,12 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { DeleteSourceButton } from "@/components/sources/delete-source-button";
 import { SourceForm } from "@/components/sources/source-form";
-import { PageHeader } from "@/components/ui";
+import { Alert, PageHeader } from "@/components/ui";
 import { urlPolicy } from "@/lib/env";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { ExpectedError } from "@/lib/server/errors";
 import { getSourceById } from "@/lib/server/sources/find-sources";
+import { fileOf } from "@/lib/server/sources-file/managed";
 import { previewSourceAction, updateSourceAction } from "../actions";
 
 export const dynamic = "force-dynamic";
@@ -18,11 +19,15 @@ export default async function EditSourcePage({ params }: { params: Promise<{ id:
     if (err instanceof ExpectedError && err.status === 404) notFound();
     throw err;
   });
-  const t = await getTranslations("sources");
+  const [t, tm] = await Promise.all([getTranslations("sources"), getTranslations("managed")]);
   return (
     <div className="mx-auto max-w-3xl space-y-6">
+      {/* A source declared in PLUGIN_SOURCES_FILE is read-only here: no Delete, the form shows no Save. */}
       <PageHeader title={t("editTitle", { name: source.name })}
-        actions={<DeleteSourceButton id={source.id} name={source.name} sets={source.pluginSets.length} />} />
+        actions={source.managedBy ? undefined : <DeleteSourceButton id={source.id} name={source.name} sets={source.pluginSets.length} />} />
+      {source.managedBy && (
+        <Alert tone="info" title={tm("readOnlyTitle")}>{tm("sourceReadOnly", { file: fileOf(source.managedBy) })}</Alert>
+      )}
       <SourceForm source={source} allowHttp={urlPolicy().allowHttp} save={updateSourceAction.bind(null, source.id)}
         preview={previewSourceAction.bind(null, source.id)} />
     </div>
