@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { Alert, Badge, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import type { SourcePreview } from "@/lib/server/sync/preview-source";
-import { textOf } from "@/lib/plugins/registry/registry";
+import { textOf } from "@/lib/plugins/contract";
 
 /** Plugin text as the plugin gives it: a string, or the user's language from { en, "zh-CN" }. */
 export const pluginText = textOf;

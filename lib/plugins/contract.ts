@@ -12,6 +12,12 @@ export const ZText = z.union([
 ]);
 export type TText = z.infer<typeof ZText>;
 
+/** Plugin text as the plugin gives it: a string, or the locale's entry ("zh-CN", then "zh", then "en"). */
+export function textOf(t: TText, locale = "en"): string {
+  if (typeof t === "string") return t;
+  return t[locale] ?? t[locale.split("-")[0]] ?? t.en;
+}
+
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const INPUT_TYPES = ["text", "textarea", "number", "boolean", "select", "json", "secret"] as const;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { PluginDescriptor, TText } from "../contract";
+import { textOf } from "../contract";
 import type { LoadedSet } from "../loader/materialize";
 import { setKey, type Manifest } from "../sync/manifest";
 import { BUILTIN_SOURCE } from "./builtins";
@@ -75,10 +76,7 @@ export interface BuildRegistryOptions {
 }
 
 /** The text of a TText for a locale ("zh-CN", then "zh", then en). */
-export function textOf(t: TText, locale = "en"): string {
-  if (typeof t === "string") return t;
-  return t[locale] ?? t[locale.split("-")[0]] ?? t.en;
-}
+export { textOf };
 const allTexts = (t: TText | undefined): string[] => (t === undefined ? [] : typeof t === "string" ? [t] : Object.values(t));
 
 function deepFreeze<T>(value: T): T {
