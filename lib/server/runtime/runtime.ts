@@ -22,7 +22,8 @@ export interface Runtime {
 
 const g = globalThis as unknown as { __opsflowRuntime?: Runtime; __opsflowRuntimeLoading?: Promise<Runtime>; __opsflowRuntimePoll?: NodeJS.Timeout };
 
-const runtimeRoot = () => path.join(env.dataDir(), "runtime");
+/** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
+const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
 
 /** PLUGIN_TIMEOUT_MS (default 30 s per call), PLUGIN_HEAP_MB (default 128), PLUGIN_MAX_THREADS (default ≤ 4). */
 const newPool = (name: string) =>
