@@ -40,7 +40,8 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).conca
 
 /**
  * Removes credentials from free text: the user-info part of URLs (`scheme://user:pass@host` → `scheme://host`),
- * `Bearer …` / `Basic …` values, `token=` / `password=` style parameters, and every value in `secrets` (≥ 4 chars).
+ * `Authorization: …` and `Bearer …` values, `token=` / `password=` style parameters, and every value in `secrets`
+ * (≥ 4 characters).
  */
 export function scrub(text: string, secrets: readonly string[] = []): string {
   let out = text
@@ -85,12 +86,20 @@ function defaultSink(): Sink {
   return pino.destination({ dest: 2, sync: true });
 }
 
+/** LOG_LEVEL, or "info" when unset or not a level (a typo must not stop the server). */
+function configuredLevel(): { level: string; invalid?: string } {
+  const wanted = process.env.LOG_LEVEL?.trim().toLowerCase();
+  if (!wanted) return { level: process.env.VITEST ? "silent" : "info" };
+  return wanted === "silent" || wanted in pino.levels.values ? { level: wanted } : { level: "info", invalid: wanted };
+}
+
 function create() {
   const defaultTarget = defaultSink();
+  const { level, invalid } = configuredLevel();
   const sink = { target: defaultTarget };
   const logger = pino(
     {
-      level: process.env.LOG_LEVEL?.trim() || (process.env.VITEST ? "silent" : "info"),
+      level,
       messageKey: "message",
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
@@ -108,6 +117,7 @@ function create() {
     },
     { write: (line: string) => sink.target.write(line) },
   );
+  if (invalid) logger.warn(`LOG_LEVEL=${invalid} is not a level (trace, debug, info, warn, error, fatal, silent): using info`);
   return { logger, sink, defaultTarget };
 }
 

@@ -5,11 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
+import { logger } from "../lib/log";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
 
 const USAGE = "usage: npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]";
 
 async function main(argv: string[]): Promise<number> {
+  // The CLI prints its own progress; the structured log only carries warnings unless LOG_LEVEL says otherwise.
+  logger.level = process.env.LOG_LEVEL?.trim() || "warn";
   let args;
   try {
     args = parseArgs({

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { env } from "../env";
+import { logger } from "../log";
 import { openDatabase, type Database } from "./connection";
 import { applyMigrations, pendingMigrations } from "./migrate";
 
@@ -40,7 +41,7 @@ async function connect(): Promise<Database> {
         if (pending.length) throw new Error(`database has pending migrations (${pending.join(", ")}): run npm run release`);
       } else {
         const applied = await applyMigrations(s);
-        if (applied.length) console.info(`[db] applied migrations: ${applied.join(", ")}`);
+        if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
       }
     });
   } catch (err) {

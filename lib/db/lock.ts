@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import lockfile from "proper-lockfile";
+import { logger } from "../log";
 
 /** Thrown when another process holds the embedded database. */
 export class DatabaseLockedError extends Error {
@@ -29,7 +30,7 @@ export async function lockDataDir(dir: string, staleMs = 10_000): Promise<() => 
       lockfilePath: `${dir}.lock`,
       onCompromised: (err) => {
         // Another process broke our lock (we were stalled past `stale`): stop before writes get lost.
-        console.error(`[db] lock on ${dir} compromised: ${err.message}; exiting to protect the data`);
+        logger.fatal(`lock on ${dir} compromised: ${err.message}; exiting to protect the data`);
         process.exit(1);
       },
     });

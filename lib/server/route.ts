@@ -1,5 +1,8 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { logger, withLogContext } from "../log";
+import { recordHttpRequest } from "../metrics";
 import { runSafely, type ActionResult } from "./safe";
 import { ExpectedError } from "./errors";
 import type { SessionUser } from "./auth/current-user";
@@ -24,13 +27,13 @@ export function withRole<S extends z.ZodType, T>(
   opts: { body?: S | (() => S); status?: number },
   handler: Handler<S, T>,
 ) {
-  return async (request: Request, ctx: Ctx): Promise<Response> => {
+  return observed(async (request: Request, ctx: Ctx): Promise<Response> => {
     const params = ctx?.params ? await ctx.params : {};
     const result: ActionResult<T> = await runSafely(role, opts.body ?? z.unknown(), () => readBody(request, Boolean(opts.body)), (input, user) =>
       handler({ input: input as z.output<S>, user: user as SessionUser, params, request }),
     );
     return respond(result, opts.status);
-  };
+  });
 }
 
 /**
@@ -41,13 +44,73 @@ export function withRoleOrToken<S extends z.ZodType, T>(
   opts: { body: S; status?: number },
   handler: (args: { input: z.output<S>; actor: string; isToken: boolean; request: Request }) => Promise<T>,
 ) {
-  return async (request: Request): Promise<Response> => {
+  return observed(async (request: Request): Promise<Response> => {
     const isToken = hasSyncToken(request);
     const result: ActionResult<T> = await runSafely(isToken ? "public" : "admin", opts.body, () => readBody(request, true), (input, user) =>
       handler({ input: input as z.output<S>, actor: isToken ? "api-token" : user!.username, isToken, request }),
     );
     return respond(result, opts.status);
+  });
+}
+
+/**
+ * Wraps any route handler: a request id (the caller's `X-Request-Id` when it looks like one, else a new UUID) on
+ * every log line written while handling it — work it starts, such as a sync run, keeps it — and in the response;
+ * the time taken, recorded in `opsflow_http_request_duration_seconds` by route pattern, method and status.
+ */
+export function observed<C extends Ctx | undefined>(handler: (request: Request, ctx: C) => Promise<Response>) {
+  return async (request: Request, ctx: C): Promise<Response> => {
+    const started = performance.now();
+    const given = request.headers.get("x-request-id");
+    const requestId = given && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    let status = 500;
+    let route = "unknown";
+    try {
+      route = routePattern(request, ctx?.params ? await ctx.params : {});
+      const response = await withLogContext({ requestId }, () => handler(request, ctx));
+      status = response.status;
+      try {
+        response.headers.set("x-request-id", requestId);
+      } catch {
+        // Immutable headers (a redirect): leave them.
+      }
+      return response;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      recordHttpRequest(route, request.method, status, seconds);
+      logger.debug({ requestId, method: request.method, route, status, ms: Math.round(seconds * 1000) }, "request");
+    }
   };
+}
+
+/**
+ * The route's path pattern for metric labels: the request path with each dynamic segment replaced by its param
+ * name (`/api/sources/ck…` → `/api/sources/[id]`), so ids never become label values.
+ */
+export function routePattern(request: Request, params: Record<string, string | string[]>): string {
+  const pending = Object.entries(params).map(([name, value]) => ({ name, values: Array.isArray(value) ? value : [value] }));
+  const segments = new URL(request.url).pathname.split("/");
+  // Dynamic segments come after the static ones they follow: match from the end, each param once.
+  for (let i = segments.length - 1; i > 0 && pending.length; i--) {
+    let decoded = segments[i];
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      // keep it raw
+    }
+    const p = pending.findLastIndex((x) => x.values.at(-1) === decoded);
+    if (p < 0) continue;
+    const { name, values } = pending[p];
+    if (values.length > 1) {
+      // A catch-all: its segments collapse into one.
+      segments.splice(i - values.length + 1, values.length, `[...${name}]`);
+      i -= values.length - 1;
+    } else {
+      segments[i] = values.length === 1 && Array.isArray(params[name]) ? `[...${name}]` : `[${name}]`;
+    }
+    pending.splice(p, 1);
+  }
+  return segments.join("/").replace(/(.)\/$/, "$1");
 }
 
 /** The JSON body, size-capped in bytes (413) and parsed (malformed → 400). */

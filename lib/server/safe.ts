@@ -4,6 +4,7 @@ import { toFieldErrors, type FieldErrors } from "../validations/issues";
 import { requireUser, type SessionUser } from "./auth/current-user";
 import { ExpectedError } from "./errors";
 import { requestTranslator } from "./locale";
+import { logger } from "../log";
 
 /** What every server action returns: data, or a status + translated message + field errors. */
 export type ActionResult<T> =
@@ -41,7 +42,7 @@ export async function runSafely<S extends Schema, T>(
       for (const [field, [key, values]] of Object.entries(err.fields)) fieldErrors[field] = t(key as never, values as never);
       return { ok: false, status: err.status, error: t(err.key as never, err.values as never), fieldErrors };
     }
-    console.error(`[action] unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    logger.error({ err }, "unexpected error in a server action or route handler");
     return { ok: false, status: 500, error: t("errors.generic"), fieldErrors: {} };
   }
 }

@@ -59,7 +59,11 @@ export interface SyncOptions {
   /** Fetch and describe, write nothing to the cache. */
   dryRun?: boolean;
   fetchers?: typeof defaultFetchers;
-  log: (level: LogLevel, line: string, source?: string) => void;
+  /**
+   * Progress and problems. Every failure is exactly one "error" line: a failed source (its sets' carry-overs are
+   * "warn"), a failed set in a healthy source, a clash. `set` is the submodule the line is about, if any.
+   */
+  log: (level: LogLevel, line: string, source?: string, set?: string) => void;
   onSource?: (result: SourceResult) => void;
 }
 
@@ -97,23 +101,25 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 
   for (const [index, source] of opts.sources.entries()) {
     const started = Date.now();
-    const log = (level: LogLevel, line: string) => opts.log(level, line, source.name);
+    const log = (level: LogLevel, line: string, set?: string) => opts.log(level, line, source.name, set);
     const previousSets = new Map((opts.previous?.sets ?? []).filter((s) => s.source === source.name).map((s) => [s.submodule, s]));
     const result: SourceResult = { name: source.name, kind: source.kind, status: "succeeded", revision: null, durationMs: 0, bytes: 0, files: 0, sets: [] };
     const reusable = (set: SyncSetInput, revision: string) => {
       const prev = previousSets.get(set.submodule);
       return prev && prev.status !== "carried_over" && prev.revision === revision && prev.configHash === configHash(set) ? prev : undefined;
     };
-    const keepLastGood = (set: SyncSetInput, reason: string) => {
+    /** A set that failed on its own: one error line. A set of a failed source: a warning (the source's error said why). */
+    const keepLastGood = (set: SyncSetInput, reason: string, sourceFailed = false) => {
       const prev = previousSets.get(set.submodule);
+      const why = sourceFailed ? "not synced (the source failed)" : reason;
       if (prev) {
         manifest.sets.push({ ...prev, status: "carried_over", reason });
         result.sets.push({ submodule: set.submodule, status: "carried_over", plugins: prev.plugins.length, error: reason });
-        log("error", `${set.submodule}: ${reason}; keeping the copy from ${prev.syncedAt} (revision ${prev.revision.slice(0, 12)})`);
+        log(sourceFailed ? "warn" : "error", `${set.submodule}: ${why}; keeping the copy from ${prev.syncedAt} (revision ${prev.revision.slice(0, 12)})`, set.submodule);
       } else {
         manifest.failed.push({ source: source.name, submodule: set.submodule, error: reason });
         result.sets.push({ submodule: set.submodule, status: "failed", plugins: 0, error: reason });
-        log("error", `${set.submodule}: ${reason}; no earlier copy to keep`);
+        log(sourceFailed ? "warn" : "error", `${set.submodule}: ${why}; no earlier copy to keep`, set.submodule);
       }
     };
 
@@ -159,7 +165,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     } catch (err) {
       result.error = reasonOf(err);
       log("error", `source failed: ${result.error}`);
-      for (const set of source.sets) keepLastGood(set, result.error);
+      for (const set of source.sets) keepLastGood(set, result.error, true);
     }
 
     const failedSets = result.sets.filter((s) => s.status === "failed" || s.status === "carried_over").length;
@@ -203,7 +209,7 @@ async function buildSet(
   root: string,
   revision: string,
   known: Set<string>,
-  log: (level: LogLevel, line: string) => void,
+  log: (level: LogLevel, line: string, set?: string) => void,
 ): Promise<SetEntry> {
   const inspected = await inspectSet(root, set, opts.setLimits);
   const described = await describeSet(inspected.dir, inspected.modules, opts.describe);
@@ -222,7 +228,7 @@ async function buildSet(
       known.add(file.sha256);
     }
   }
-  log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`);
+  log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
   return {
     source,
     submodule: set.submodule,

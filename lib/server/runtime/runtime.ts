@@ -2,6 +2,8 @@ import "server-only";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
+import { lineLogger } from "../../log";
+import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
@@ -26,13 +28,23 @@ const g = globalThis as unknown as { __opsflowRuntime?: Runtime; __opsflowRuntim
 const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
 
 /** PLUGIN_TIMEOUT_MS (default 30 s per call), PLUGIN_HEAP_MB (default 128), PLUGIN_MAX_THREADS (default ≤ 4). */
-const newPool = (name: string) =>
-  createExecutionPool({
+function newPool(name: string): ExecutionPool {
+  const pool = createExecutionPool({
     name,
     timeoutMs: Number(process.env.PLUGIN_TIMEOUT_MS) || undefined,
     heapMb: Number(process.env.PLUGIN_HEAP_MB) || undefined,
     maxThreads: Number(process.env.PLUGIN_MAX_THREADS) || undefined,
   });
+  // Every execution, from any caller (API, editor runs), is counted once here.
+  const execute = pool.execute.bind(pool);
+  pool.execute = async (req) => {
+    const result = await execute(req);
+    recordExecution(req.descriptor.code, result.status, result.durationMs / 1000);
+    if (result.status !== "succeeded") log("warn", `plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`);
+    return result;
+  };
+  return pool;
+}
 export const pollIntervalMs = () => Math.max(500, Number(process.env.PLUGIN_POLL_INTERVAL_MS) || 5000);
 
 function builtinsOnly(): Runtime {
@@ -61,8 +73,8 @@ async function activeGenerationId(): Promise<number | null> {
  * materialised locally and verified (sha256), registry + pool built, then swapped in. Concurrent callers share one
  * load. Never throws: a failure keeps the current runtime (or built-ins only) and is reported in the status.
  */
-export function reloadRuntime(log: (level: "info" | "warn" | "error", line: string) => void = defaultLog): Promise<Runtime> {
-  g.__opsflowRuntimeLoading ??= load(log).finally(() => {
+export function reloadRuntime(logLine: (level: "info" | "warn" | "error", line: string) => void = log): Promise<Runtime> {
+  g.__opsflowRuntimeLoading ??= load(logLine).finally(() => {
     g.__opsflowRuntimeLoading = undefined;
   });
   return g.__opsflowRuntimeLoading;
@@ -137,12 +149,14 @@ function setStatus(rt: Runtime, activeInDb: number | null, problem: string | nul
   });
 }
 
-function defaultLog(level: "info" | "warn" | "error", line: string) {
-  (level === "error" ? console.error : level === "warn" ? console.warn : console.info)(`[runtime] ${line}`);
-}
+const log = lineLogger({ component: "runtime" });
 
 /** Loads the active generation, then polls the DB so activations on other instances are followed. */
 export function startRuntime(): void {
+  setPoolStatsProvider(() => {
+    const stats = getRuntime().pool.stats();
+    return { threads: stats.threads, queued: stats.queued };
+  });
   void reloadRuntime();
   g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), pollIntervalMs());
   g.__opsflowRuntimePoll.unref();

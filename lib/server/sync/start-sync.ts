@@ -6,8 +6,12 @@ import path from "node:path";
 import type { PrismaClient, SyncTrigger } from "@prisma/client";
 import { db } from "../../db";
 import { env } from "../../env";
+import { childLogger, scrub } from "../../log";
+import { recordSyncRun, recordSyncSource } from "../../metrics";
 import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
+import type { SetLimits } from "../../plugins/stage/inspect-set";
 import { runSync, type LogLevel, type SourceResult, type SyncOutcome } from "../../plugins/sync/run-sync";
+import type { FetchLimits } from "../../plugins/types";
 import { ExpectedError } from "../errors";
 import { acquireLease, leaseTtlMs, releaseLease, renewLease } from "./lease";
 import { activateGeneration, collectGarbage, findBaseGeneration } from "./generations";
@@ -22,9 +26,12 @@ export interface StartSyncOptions {
   dryRun?: boolean;
   /** Mark the new generation active when the run produced one (CLI --activate, release). */
   activate?: boolean;
-  /** Progress for CLIs and tests (the DB log gets every line too). */
+  /** Progress for CLIs and tests (the DB log and the process log get every line too). */
   onLog?: (level: LogLevel, line: string, source?: string) => void;
   onSource?: (result: SourceResult) => void;
+  /** Tighter fetch / staging limits than the defaults (tests). */
+  fetchLimits?: Partial<FetchLimits>;
+  setLimits?: Partial<SetLimits>;
 }
 
 /** Another sync holds the lease. */
@@ -88,11 +95,16 @@ async function execute(
   opts: StartSyncOptions,
 ): Promise<SyncOutcome | null> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-sync-"));
-  // Log lines are written in order by one chain, so a slow insert never reorders or drops them.
+  // Every line goes to the process log (with the run's context), the run's DB log and the caller, scrubbed of the
+  // sources' secret values and URL credentials. Every failure is exactly one "error" line (see runSync).
+  const runLog = childLogger({ runId, generation: generation || null, trigger: opts.trigger, ...(opts.dryRun ? { dryRun: true } : {}) });
+  const secrets: string[] = [];
+  // DB log lines are written in order by one chain, so a slow insert never reorders or drops them.
   let logChain: Promise<unknown> = Promise.resolve();
-  const log = (level: LogLevel, message: string, source?: string) => {
+  const log = (level: LogLevel, line: string, source?: string, set?: string) => {
+    const message = scrub(line, secrets);
     opts.onLog?.(level, message, source);
-    if (level === "error") console.error(`[sync ${runId}]${source ? ` ${source}:` : ""} ${message}`);
+    runLog[level]({ ...(source ? { source } : {}), ...(set ? { set } : {}) }, message);
     logChain = logChain.then(() => prisma.syncLog.create({ data: { runId, level, source: source ?? null, message: message.slice(0, 2000) } })).catch(() => undefined);
   };
   const heartbeat = setInterval(() => {
@@ -107,26 +119,30 @@ async function execute(
     const unknown = (opts.only ?? []).filter((n) => !rows.some((r) => r.name === n));
     if (unknown.length) throw new Error(`no enabled source named ${unknown.join(", ")}`);
     const selected = rows.filter((r) => !opts.only?.length || opts.only.includes(r.name));
+    const sources = selected.map(toSyncSource);
+    for (const source of sources) secrets.push(...Object.values(source.secret as Record<string, unknown>).filter((v): v is string => typeof v === "string"));
     const base = await findBaseGeneration(prisma, cache);
     log("info", `sync ${opts.dryRun ? "(dry run) " : ""}of ${selected.length} source(s) into ${cache.location}${base ? `, building on generation ${base.id}` : ""}`);
     const keep = opts.only?.length ? rows.filter((r) => !opts.only!.includes(r.name)).map((r) => r.name) : [];
     const outcome = await runSync({
       runId,
       generation: generation || 1,
-      sources: selected.map(toSyncSource),
+      sources,
       keepSources: keep,
       previous: base?.manifest ?? null,
       cache,
       workDir,
       allowHttp: env.secureLoose(),
       ca: await readExtraCa(),
-      fetchLimits: DEFAULT_FETCH_LIMITS,
+      fetchLimits: { ...DEFAULT_FETCH_LIMITS, ...opts.fetchLimits },
+      setLimits: opts.setLimits,
       // SYNC_DESCRIBE_TIMEOUT_MS: how long one set's modules may take to import (default 15 s).
       describe: { timeoutMs: Number(process.env.SYNC_DESCRIBE_TIMEOUT_MS) || undefined },
       dryRun: opts.dryRun,
       log,
       onSource: (result) => {
         opts.onSource?.(result);
+        recordSyncSource(result);
         const { sets, name, ...rest } = result;
         logChain = logChain.then(() =>
           prisma.syncSourceResult.create({ data: { runId, sourceName: name, ...rest, error: rest.error ?? null, sets: sets as never, position: position++ } }),
@@ -151,12 +167,19 @@ async function execute(
       });
       if (deleted.length) log("info", `removed old generation(s) ${deleted.join(", ")} from the cache`);
     }
+    const failedSources = outcome.results.filter((r) => r.status === "failed").length;
+    log(
+      outcome.status === "succeeded" ? "info" : "warn",
+      `sync finished: ${outcome.status} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
+    );
     await logChain;
     await prisma.syncRun.update({ where: { id: runId }, data: { status: outcome.status, finishedAt: new Date() } });
+    recordSyncRun(outcome.status);
     return outcome;
   } catch (err) {
-    const message = (err as Error).message?.split("\n")[0] ?? String(err);
+    const message = scrub((err as Error).message?.split("\n")[0] ?? String(err), secrets);
     log("error", `sync failed: ${message}`);
+    recordSyncRun("failed");
     await logChain;
     await prisma.syncRun.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: message } }).catch(() => undefined);
     if (generation) await prisma.generation.update({ where: { id: generation }, data: { status: "failed" } }).catch(() => undefined);
