@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { objectKey, manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
@@ -146,21 +147,28 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         result.bytes = fetched.bytes;
         result.files = fetched.files;
         log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
-        for (const set of source.sets) {
-          const prev = reusable(set, fetched.revision);
-          if (prev) {
+        // Sets are staged and described concurrently (each describe is its own worker); results keep set order.
+        const built = await mapConcurrent(source.sets, setConcurrency(), async (set) => {
+          if (reusable(set, fetched.revision)) return null;
+          try {
+            return { ok: true as const, entry: await buildSet(opts, source.name, set, dir, fetched.revision, known, log) };
+          } catch (err) {
+            return { ok: false as const, error: reasonOf(err) };
+          }
+        });
+        source.sets.forEach((set, i) => {
+          const outcome = built[i];
+          if (!outcome) {
+            const prev = reusable(set, fetched.revision)!;
             manifest.sets.push({ ...prev, status: "reused", reason: undefined });
             result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
-            continue;
+          } else if (outcome.ok) {
+            manifest.sets.push(outcome.entry);
+            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: outcome.entry.plugins.length });
+          } else {
+            keepLastGood(set, outcome.error);
           }
-          try {
-            manifest.sets.push(await buildSet(opts, source.name, set, dir, fetched.revision, known, log));
-            const entry = manifest.sets[manifest.sets.length - 1];
-            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: entry.plugins.length });
-          } catch (err) {
-            keepLastGood(set, reasonOf(err));
-          }
-        }
+        });
       }
     } catch (err) {
       result.error = reasonOf(err);
@@ -199,6 +207,23 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const failed = results.filter((r) => r.status === "failed").length;
   const status = results.length > 0 && failed === results.length ? "failed" : failed > 0 || results.some((r) => r.status === "partial") || checked.clashes.length ? "partial" : "succeeded";
   return { manifest: checked, results, status };
+}
+
+/** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
+const setConcurrency = () => Math.max(1, Number(process.env.SYNC_SET_CONCURRENCY) || Math.min(4, os.availableParallelism()));
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 /** Stage, check, describe and store one set; throws (one line) when the set cannot be used as a whole. */
