@@ -20,9 +20,20 @@ export interface Runtime {
   registry: Registry;
   pool: ExecutionPool;
   loaded: MaterializedGeneration | null;
+  /** Runs in flight on this runtime (see holdRuntime). */
+  holds: number;
+  /** Replaced by another generation: its pool closes when the last hold is released. */
+  retired: boolean;
 }
 
-const g = globalThis as unknown as { __opsflowRuntime?: Runtime; __opsflowRuntimeLoading?: Promise<Runtime>; __opsflowRuntimePoll?: NodeJS.Timeout };
+const g = globalThis as unknown as {
+  __opsflowRuntime?: Runtime;
+  __opsflowRuntimeLoading?: Promise<Runtime>;
+  __opsflowRuntimePoll?: NodeJS.Timeout;
+  /** Retired runtimes that runs still hold: their pools and local files stay until released. */
+  __opsflowRuntimeHeld?: Set<Runtime>;
+};
+const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 
 /** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
 const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
@@ -53,6 +64,8 @@ function builtinsOnly(): Runtime {
     registry: buildRegistry({ generation: null, sets: [], manifest: null, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool("builtins"),
     loaded: null,
+    holds: 0,
+    retired: false,
   };
 }
 
@@ -60,6 +73,28 @@ function builtinsOnly(): Runtime {
 export function getRuntime(): Runtime {
   g.__opsflowRuntime ??= builtinsOnly();
   return g.__opsflowRuntime;
+}
+
+/**
+ * The current runtime, held for a run that must stay on one generation (a process run): activation swaps the
+ * current runtime, but a held one keeps its pool and files until `release()`.
+ */
+export function holdRuntime(): { runtime: Runtime; release: () => void } {
+  const rt = getRuntime();
+  rt.holds++;
+  let released = false;
+  return {
+    runtime: rt,
+    release() {
+      if (released) return;
+      released = true;
+      rt.holds--;
+      if (rt.retired && rt.holds === 0) {
+        held().delete(rt);
+        void rt.pool.close().catch(() => undefined);
+      }
+    },
+  };
 }
 
 /** The active generation id in the DB (null when none). */
@@ -120,14 +155,19 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     registry: buildRegistry({ generation: activeInDb, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool(`g${activeInDb}`),
     loaded,
+    holds: 0,
+    retired: false,
   };
   g.__opsflowRuntime = next;
   const problem = loaded.origin === "local" ? "the cache is unreachable: serving the verified local copy" : null;
   setStatus(next, activeInDb, problem);
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
-  // The old pool finishes the runs it has, then closes; other generations' local copies go.
-  void current.pool.close().catch(() => undefined);
-  void pruneRuntime(runtimeRoot(), [activeInDb, ...(current.generation ? [current.generation] : [])]).catch(() => undefined);
+  // The old pool finishes what it has, then closes — once no run holds it; local copies no one uses go.
+  current.retired = true;
+  if (current.holds === 0) void current.pool.close().catch(() => undefined);
+  else held().add(current);
+  const keep = [activeInDb, ...[current, ...held()].flatMap((r) => (r.generation ? [r.generation] : []))];
+  void pruneRuntime(runtimeRoot(), keep).catch(() => undefined);
   return next;
 }
 

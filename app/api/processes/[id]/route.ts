@@ -1,0 +1,16 @@
+import { withRole } from "@/lib/server/route";
+import { deleteProcess } from "@/lib/server/processes/delete-process";
+import { getProcess } from "@/lib/server/processes/get-process";
+import { saveProcess } from "@/lib/server/processes/save-process";
+import { ZProcessUpdate } from "@/lib/validations/process";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/processes/{id} - one process with its graph
+export const GET = withRole("member", {}, ({ params }) => getProcess(params.id));
+
+// PUT /api/processes/{id} - save name/description/graph; 409 when `version` is no longer the stored one
+export const PUT = withRole("member", { body: ZProcessUpdate }, ({ input, user, params }) => saveProcess(params.id, input, user.username));
+
+// DELETE /api/processes/{id} - delete a process and its runs
+export const DELETE = withRole("member", {}, ({ params }) => deleteProcess(params.id));

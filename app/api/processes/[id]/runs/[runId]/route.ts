@@ -1,0 +1,7 @@
+import { withRole } from "@/lib/server/route";
+import { getProcessRun } from "@/lib/server/processes/get-process-run";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/processes/{id}/runs/{runId} - a run with each node's status, inputs, outputs, logs, error and duration
+export const GET = withRole("member", {}, ({ params }) => getProcessRun(params.id, params.runId));

@@ -1,0 +1,78 @@
+"use client";
+
+import { Background, Controls, MarkerType, ReactFlow, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { useTranslations } from "next-intl";
+import { useMemo, type DragEvent, type RefObject } from "react";
+import { canConnect, type FlowEdge, type FlowNode } from "./flow-graph";
+import { NodeDisplayContext, nodeTypes, type NodeDisplay } from "./flow-nodes";
+import { PLUGIN_DRAG_TYPE } from "./node-picker";
+import { useFlowLabels } from "./use-flow-labels";
+
+/**
+ * The canvas: Start/End/plugin nodes and their connections; drag to move, drag from a node's right handle to
+ * another's left handle to connect (no loops, nothing into Start or out of End), Delete/Backspace removes the
+ * selection, zoom with the wheel or the controls. Plugins can be dropped onto it from the picker.
+ */
+export function FlowCanvas({
+  canvasRef,
+  nodes: canvasNodes,
+  edges: canvasEdges,
+  display,
+  titleOf,
+  onNodesChange,
+  onEdgesChange,
+  onConnect,
+  onDropPlugin,
+}: {
+  canvasRef: RefObject<HTMLDivElement | null>;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  display: Map<string, NodeDisplay>;
+  titleOf: (nodeId: string) => string;
+  onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
+  onConnect: (source: string, target: string) => void;
+  onDropPlugin: (code: string, version: string, at: { x: number; y: number }) => void;
+}) {
+  const t = useTranslations("editor");
+  const rf = useReactFlow<FlowNode, FlowEdge>();
+  const labels = useFlowLabels();
+  // Screen-reader names in the interface language (the library's default is "Edge from <id> to <id>").
+  const nodes = useMemo(() => canvasNodes.map((n) => ({ ...n, ariaLabel: titleOf(n.id) })), [canvasNodes, titleOf]);
+  const edges = useMemo(
+    () => canvasEdges.map((e) => ({ ...e, ariaLabel: t("edgeLabel", { from: titleOf(e.source), to: titleOf(e.target) }) })),
+    [canvasEdges, titleOf, t],
+  );
+
+  const onDrop = (e: DragEvent) => {
+    const raw = e.dataTransfer.getData(PLUGIN_DRAG_TYPE);
+    if (!raw) return;
+    e.preventDefault();
+    const { code, version } = JSON.parse(raw) as { code: string; version: string };
+    onDropPlugin(code, version, rf.screenToFlowPosition({ x: e.clientX - 104, y: e.clientY - 24 }));
+  };
+
+  return (
+    <div ref={canvasRef} role="region" aria-label={t("canvasLabel")} className="h-[640px] rounded-md border border-zinc-200 bg-white" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <NodeDisplayContext.Provider value={display}>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={(c) => onConnect(c.source, c.target)}
+          isValidConnection={(c) => canConnect(rf.getNodes(), rf.getEdges(), c.source, c.target)}
+          deleteKeyCode={["Backspace", "Delete"]}
+          defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
+          ariaLabelConfig={labels}
+          fitView
+          fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        >
+          <Background gap={16} />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </NodeDisplayContext.Provider>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hook-form";
+import { Checkbox, Field, Input, Select, Textarea, fieldDescribedBy } from "@/components/ui";
+import { pluginText } from "@/components/sources/source-preview";
+import { validateInputs, type InputField } from "@/lib/processes/input-schema";
+import { referenceText } from "@/lib/processes/templates";
+import { toFormValues, toStored, type FormValues } from "./form-values";
+
+/** An upstream node whose outputs the form offers as references. */
+export interface ReferenceSource {
+  nodeId: string;
+  title: string;
+  outputs: { key: string; label: string }[];
+}
+
+/** Field types a reference can be inserted into (text is appended to; the others are replaced). */
+const REFERABLE = new Set<InputField["type"]>(["text", "textarea", "number", "json"]);
+
+/**
+ * The form of a plugin node, generated from the plugin's input definitions and checked with the same schema the
+ * server uses (`validateInputs`, "save" rules: valid values or references). Every change goes to the node at
+ * once (`onChange` with the stored values); errors show once a field is left, or all at once after a save that
+ * found them (`showErrors`), or as the server sent them (`serverErrors`).
+ */
+export function InputForm({
+  nodeId,
+  fields,
+  inputs,
+  onChange,
+  references,
+  showErrors,
+  serverErrors,
+  locale,
+}: {
+  nodeId: string;
+  fields: readonly InputField[];
+  inputs: Record<string, unknown>;
+  onChange: (inputs: Record<string, unknown>) => void;
+  references: ReferenceSource[];
+  showErrors: number;
+  serverErrors?: Record<string, string>;
+  locale: string;
+}) {
+  const t = useTranslations("editor");
+  const resolver = useMemo<Resolver<FormValues>>(
+    () => async (values) => {
+      const checked = validateInputs(fields, toStored(fields, values), "save");
+      if (checked.ok) return { values, errors: {} };
+      const errors: Record<string, { type: string; message: string }> = {};
+      for (const [key, e] of Object.entries(checked.errors)) errors[key] = { type: "validation", message: t(`inputErrors.${e.key}` as never, (e.values ?? {}) as never) };
+      return { values: {}, errors: errors as RhfErrors<FormValues> };
+    },
+    [fields, t],
+  );
+  const { register, subscribe, trigger, setValue, getValues, setError, formState } = useForm<FormValues>({
+    defaultValues: toFormValues(fields, inputs),
+    resolver,
+    mode: "onTouched",
+  });
+
+  // Other form-state updates (touched, errors) reach the subscriber too: only a change of value is an edit.
+  const [initial] = useState(() => JSON.stringify(toStored(fields, toFormValues(fields, inputs))));
+  const last = useRef(initial);
+  useEffect(
+    () =>
+      subscribe({
+        formState: { values: true },
+        callback: ({ values }) => {
+          const stored = toStored(fields, values);
+          const json = JSON.stringify(stored);
+          if (json === last.current) return;
+          last.current = json;
+          onChange(stored);
+        },
+      }),
+    [subscribe, fields, onChange],
+  );
+
+  useEffect(() => {
+    if (showErrors) void trigger();
+  }, [showErrors, trigger]);
+
+  useEffect(() => {
+    for (const [key, message] of Object.entries(serverErrors ?? {})) setError(key, { type: "server", message });
+  }, [serverErrors, setError]);
+
+  const insert = (f: InputField, ref: string) => {
+    const now = getValues(f.key);
+    const next = f.type === "text" || f.type === "textarea" ? `${typeof now === "string" ? now : ""}${ref}` : ref;
+    setValue(f.key, next, { shouldDirty: true, shouldTouch: true, shouldValidate: true });
+  };
+
+  if (!fields.length) return <p className="text-sm text-zinc-500">{t("inspector.noInputs")}</p>;
+
+  return (
+    <form noValidate className="space-y-4" onSubmit={(e) => e.preventDefault()} aria-label={t("inspector.inputsLabel")}>
+      {fields.map((f) => {
+        const fid = `in-${nodeId}-${f.key}`;
+        const error = formState.errors[f.key]?.message;
+        const hint = [f.description ? pluginText(f.description, locale) : "", f.default !== undefined && f.type !== "boolean" ? t("inspector.default", { value: String(typeof f.default === "object" ? JSON.stringify(f.default) : f.default) }) : ""]
+          .filter(Boolean)
+          .join(" ");
+        const label = pluginText(f.label, locale);
+        const control = {
+          id: fid,
+          "aria-invalid": error ? true : undefined,
+          "aria-describedby": fieldDescribedBy(fid, { hint, error }),
+          "aria-required": f.required || undefined,
+          ...register(f.key),
+        };
+        if (f.type === "boolean") {
+          return (
+            <div key={f.key} className="space-y-1">
+              <Checkbox {...control}>{label}</Checkbox>
+              {hint && <p id={`${fid}-hint`} className="text-sm text-zinc-500">{hint}</p>}
+              {error && <p id={`${fid}-error`} role="alert" className="text-sm text-red-600">{error}</p>}
+            </div>
+          );
+        }
+        return (
+          <Field key={f.key} label={<>{label}{f.required && <span aria-hidden="true" className="text-red-600"> *</span>}</>} htmlFor={fid} hint={hint || undefined} error={error}>
+            {f.type === "textarea" ? (
+              <Textarea rows={3} {...control} />
+            ) : f.type === "json" ? (
+              <Textarea rows={4} className="font-mono text-xs" spellCheck={false} {...control} />
+            ) : f.type === "select" ? (
+              <Select {...control}>
+                <option value="">{t("inspector.choose")}</option>
+                {(f.options ?? []).map((o) => (
+                  <option key={String(o.value)} value={String(o.value)}>{pluginText(o.label, locale)}</option>
+                ))}
+              </Select>
+            ) : (
+              <Input
+                type={f.type === "secret" ? "password" : "text"}
+                inputMode={f.type === "number" ? "decimal" : undefined}
+                autoComplete={f.type === "secret" ? "new-password" : "off"}
+                {...control}
+              />
+            )}
+            {REFERABLE.has(f.type) && references.length > 0 && (
+              <Select
+                aria-label={t("inspector.insertReference", { field: label })}
+                className="h-8 text-xs text-zinc-600"
+                value=""
+                onChange={(e) => e.target.value && insert(f, e.target.value)}
+              >
+                <option value="">{t("inspector.referencePlaceholder")}</option>
+                {references.map((r) => (
+                  <optgroup key={r.nodeId} label={r.title}>
+                    {r.outputs.map((o) => (
+                      <option key={o.key} value={referenceText(r.nodeId, o.key)}>{`${r.title} › ${o.label}`}</option>
+                    ))}
+                  </optgroup>
+                ))}
+              </Select>
+            )}
+          </Field>
+        );
+      })}
+    </form>
+  );
+}

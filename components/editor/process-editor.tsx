@@ -1,0 +1,310 @@
+"use client";
+
+import { ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
+import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Alert, Button, Input } from "@/components/ui";
+import { pluginText } from "@/components/sources/source-preview";
+import { newNodeId } from "@/lib/processes/graph";
+import { adjacency, ancestorsOf } from "@/lib/processes/order";
+import { missingPlugins, saveBlockers, validateGraph } from "@/lib/processes/validate-graph";
+import type { ActionResult } from "@/lib/server/safe";
+import type { ProcessDetail, ProcessRunView } from "@/lib/server/processes/process-view";
+import { ZProcessName } from "@/lib/validations/process";
+import { canConnect, edgeId, freeSpot, isPluginFlowNode, toFlow, toGraph, type FlowEdge, type FlowNode } from "./flow-graph";
+import { FlowCanvas } from "./flow-canvas";
+import type { NodeDisplay } from "./flow-nodes";
+import { initialInputs } from "./form-values";
+import { NodeInspector } from "./node-inspector";
+import { NodePicker } from "./node-picker";
+import { ProblemList } from "./problem-list";
+import { RunPanel } from "./run-panel";
+import { useEditorKeys } from "./use-editor-keys";
+import { usePluginCatalog } from "./use-plugin-catalog";
+import { useProcessRun } from "./use-process-run";
+
+type Actions = {
+  save: (payload: unknown) => Promise<ActionResult<ProcessDetail>>;
+  startRun: (payload: unknown) => Promise<ActionResult<{ runId: string }>>;
+};
+
+/** The process editor: node picker, canvas, inspector, problems and the run view. */
+export function ProcessEditor(props: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+  return (
+    <ReactFlowProvider>
+      <Editor {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({ process, latestRun, save: saveAction, startRun }: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+  const t = useTranslations("editor");
+  const tv = useTranslations("validation");
+  const locale = useLocale();
+  const catalog = usePluginCatalog(locale);
+  const rf = useReactFlow<FlowNode, FlowEdge>();
+  const [initial] = useState(() => toFlow(process.graph));
+  const [nodes, setNodes, applyNodeChanges] = useNodesState<FlowNode>(initial.nodes);
+  const [edges, setEdges, applyEdgeChanges] = useEdgesState<FlowEdge>(initial.edges);
+  const [name, setName] = useState(process.name);
+  const [version, setVersion] = useState(process.version);
+  // Every edit bumps `edits`; a save records the count it saved, so edits made while it was in flight stay unsaved.
+  const [edits, setEdits] = useState(0);
+  const [savedEdits, setSavedEdits] = useState(0);
+  const dirty = edits !== savedEdits;
+  const touch = useCallback(() => setEdits((n) => n + 1), []);
+  const [saving, setSaving] = useState(false);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string; conflict?: boolean }>();
+  const [nameError, setNameError] = useState<string>();
+  const [showErrors, setShowErrors] = useState(0);
+  const [serverErrors, setServerErrors] = useState<Record<string, Record<string, string>>>({});
+  const searchRef = useRef<HTMLInputElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const runner = useProcessRun(process.id, latestRun, startRun);
+
+  useEffect(() => {
+    catalog.ensure(nodes.filter(isPluginFlowNode).map((n) => n.data));
+  }, [catalog, nodes]);
+
+  const titleOf = useCallback(
+    (id: string) => {
+      const n = rf.getNode(id) ?? nodes.find((x) => x.id === id);
+      if (!n) return id;
+      if (!isPluginFlowNode(n)) return n.type === "start" ? t("start") : t("end");
+      const d = catalog.descriptor(n.data.code, n.data.version);
+      const known = d ?? catalog.byCode.get(n.data.code);
+      return known ? pluginText(known.name, locale) : n.data.code;
+    },
+    [rf, nodes, catalog, locale, t],
+  );
+
+  const inputName = useCallback(
+    (nodeId: string, key: string) => {
+      const n = nodes.find((x) => x.id === nodeId);
+      const field = n && isPluginFlowNode(n) ? catalog.descriptor(n.data.code, n.data.version)?.inputs.find((f) => f.key === key) : undefined;
+      return field ? pluginText(field.label, locale) : key;
+    },
+    [nodes, catalog, locale],
+  );
+
+  const graph = useMemo(() => toGraph(nodes, edges), [nodes, edges]);
+  const resolved = catalog.status === "ready" && graph.nodes.every((n) => n.type !== "plugin" || catalog.descriptor(n.data.code, n.data.version) !== undefined);
+  const problems = useMemo(() => (resolved ? validateGraph(graph, catalog.lookup) : []), [resolved, graph, catalog.lookup]);
+  const missing = missingPlugins(problems);
+
+  const display = useMemo(() => {
+    const map = new Map<string, NodeDisplay>();
+    for (const n of nodes) {
+      if (!isPluginFlowNode(n)) continue;
+      map.set(n.id, {
+        title: titleOf(n.id),
+        plugin: `${n.data.code}@${n.data.version}`,
+        missing: catalog.descriptor(n.data.code, n.data.version) === null,
+        problem: problems.some((p) => p.nodeId === n.id),
+        status: runner.results.get(n.id)?.status,
+      });
+    }
+    return map;
+  }, [nodes, titleOf, catalog, problems, runner.results]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      applyNodeChanges(changes);
+      if (changes.some((c) => c.type === "remove" || c.type === "add" || (c.type === "position" && !c.dragging && c.position))) touch();
+    },
+    [applyNodeChanges, touch],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<FlowEdge>[]) => {
+      applyEdgeChanges(changes);
+      if (changes.some((c) => c.type === "remove" || c.type === "add")) touch();
+    },
+    [applyEdgeChanges, touch],
+  );
+  const connect = useCallback(
+    (source: string, target: string) => {
+      if (!canConnect(rf.getNodes(), rf.getEdges(), source, target)) return;
+      setEdges((es) => [...es, { id: edgeId(source, target), source, target }]);
+      touch();
+    },
+    [rf, setEdges, touch],
+  );
+
+  const select = useCallback(
+    (id: string) => {
+      setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
+      setEdges((es) => es.map((e) => ({ ...e, selected: false })));
+    },
+    [setNodes, setEdges],
+  );
+
+  const addNode = useCallback(
+    async (code: string, v: string, at?: { x: number; y: number }) => {
+      const d = await catalog.load(code, v).catch(() => null);
+      if (!d) return;
+      const all = rf.getNodes();
+      const id = newNodeId(all.map((n) => n.id));
+      let position = at;
+      if (!position) {
+        // Right of the selected node (the next step of a chain), else the middle of the view; never on top of another.
+        const after = all.find((n) => n.selected);
+        const rect = canvasRef.current!.getBoundingClientRect();
+        const center = rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+        position = freeSpot(all, after ? { x: after.position.x + (after.measured?.width ?? 100) + 60, y: after.position.y } : { x: center.x - 104, y: center.y - 32 });
+      }
+      const node: FlowNode = { id, type: "plugin", position, data: { code, version: v, inputs: initialInputs(d.inputs) }, selected: true };
+      setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), node]);
+      touch();
+    },
+    [catalog, rf, setNodes, touch],
+  );
+
+  const updateNode = useCallback(
+    (nodeId: string, data: (d: { code: string; version: string; inputs: Record<string, unknown> }) => { code: string; version: string; inputs: Record<string, unknown> }) => {
+      setNodes((ns) => ns.map((n) => (n.id === nodeId && isPluginFlowNode(n) ? { ...n, data: data(n.data) } : n)));
+      touch();
+    },
+    [setNodes, touch],
+  );
+  const onInputsChange = useCallback((nodeId: string, inputs: Record<string, unknown>) => updateNode(nodeId, (d) => ({ ...d, inputs })), [updateNode]);
+  const onVersionChange = useCallback(
+    async (nodeId: string, v: string) => {
+      const n = rf.getNode(nodeId);
+      if (!n || !isPluginFlowNode(n)) return;
+      const d = await catalog.load(n.data.code, v).catch(() => null);
+      // Keep the values of inputs the other version also has; new inputs start from their defaults.
+      const keep = (inputs: Record<string, unknown>) =>
+        d ? { ...initialInputs(d.inputs), ...Object.fromEntries(Object.entries(inputs).filter(([k]) => d.inputs.some((f) => f.key === k))) } : inputs;
+      updateNode(nodeId, (data) => ({ ...data, version: v, inputs: keep(data.inputs) }));
+    },
+    [rf, catalog, updateNode],
+  );
+
+  const save = useCallback(async (): Promise<boolean> => {
+    if (saving) return false;
+    const snapshot = edits;
+    const g = toGraph(rf.getNodes(), rf.getEdges());
+    const nameCheck = ZProcessName.safeParse(name);
+    setNameError(nameCheck.success ? undefined : tv((nameCheck.error.issues[0].message === "too_long" ? "too_long" : "required") as never, { max: 100 } as never));
+    const blockers = resolved ? saveBlockers(validateGraph(g, catalog.lookup)) : [];
+    if (blockers.length || !nameCheck.success) {
+      setShowErrors((n) => n + 1);
+      const first = blockers.find((b) => b.nodeId);
+      if (first?.nodeId) select(first.nodeId);
+      setNotice({ tone: "error", text: t("errors.fixFirst") });
+      return false;
+    }
+    setSaving(true);
+    try {
+      const res = await saveAction({ version, name: nameCheck.data, graph: g });
+      if (res.ok) {
+        setVersion(res.data.version);
+        setSavedEdits(snapshot);
+        setServerErrors({});
+        setNotice({ tone: "success", text: t("saved", { version: res.data.version }) });
+        return true;
+      }
+      const byNode: Record<string, Record<string, string>> = {};
+      for (const [path, message] of Object.entries(res.fieldErrors)) {
+        const [head, nodeId, key] = path.split(".");
+        if (head === "nodes" && nodeId && key) (byNode[nodeId] ??= {})[key] = message;
+        if (path === "name") setNameError(message);
+      }
+      setServerErrors(byNode);
+      setNotice({ tone: "error", text: res.error, conflict: res.status === 409 });
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  }, [saving, edits, rf, name, tv, resolved, catalog.lookup, select, t, saveAction, version]);
+
+  useEditorKeys({ save, searchRef, dirty });
+
+  const selected = nodes.find((n) => n.selected);
+  const selectedPlugin = selected && isPluginFlowNode(selected) ? selected : undefined;
+  const ancestors = useMemo(() => (selected ? [...ancestorsOf(adjacency(graph), selected.id)] : []), [selected, graph]);
+
+  return (
+    <div className="relative left-1/2 w-[calc(100vw-3rem)] max-w-[1600px] -translate-x-1/2 space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <Link href="/editor" className="text-sm text-indigo-700 hover:underline">{t("back")}</Link>
+        <div className="min-w-64 flex-1">
+          <Input
+            aria-label={t("nameLabel")}
+            aria-invalid={nameError ? true : undefined}
+            className="text-base font-semibold"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              touch();
+            }}
+          />
+          {nameError && <p role="alert" className="mt-1 text-sm text-red-600">{nameError}</p>}
+        </div>
+        <span className="text-sm text-zinc-500" data-testid="save-state">{dirty ? t("unsaved") : t("savedState", { version })}</span>
+        <Button variant="secondary" loading={saving} onClick={() => void save()} aria-keyshortcuts="Control+S">{saving ? t("saving") : t("save")}</Button>
+        <Button loading={runner.starting === "run"} disabled={runner.run?.status === "running"} onClick={() => void runner.start(undefined, async () => !dirty || save())}>
+          {runner.run?.status === "running" ? t("running") : t("run")}
+        </Button>
+      </div>
+
+      {notice && (
+        <Alert tone={notice.tone} data-testid="editor-notice">
+          {notice.text}
+          {notice.conflict && (
+            <Button size="sm" variant="secondary" className="ml-3" onClick={() => window.location.reload()}>{t("reload")}</Button>
+          )}
+        </Alert>
+      )}
+      {missing.length > 0 && <Alert tone="warning" data-testid="missing-plugins">{t("missingPlugins", { list: missing.join(", "), count: missing.length })}</Alert>}
+
+      <div className="grid grid-cols-[16rem_minmax(0,1fr)_22rem] items-start gap-4">
+        <aside className="h-[640px]" aria-label={t("picker.region")}>
+          <NodePicker catalog={catalog} locale={locale} searchRef={searchRef} onAdd={(code, v) => void addNode(code, v)} />
+        </aside>
+        <FlowCanvas
+          canvasRef={canvasRef}
+          nodes={nodes}
+          edges={edges}
+          display={display}
+          titleOf={titleOf}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={connect}
+          onDropPlugin={(code, v, at) => void addNode(code, v, at)}
+        />
+        <aside className="min-h-[640px] rounded-md border border-zinc-200 bg-white p-4" aria-label={t("inspector.region")}>
+          <NodeInspector
+            node={selected}
+            descriptor={selectedPlugin ? catalog.descriptor(selectedPlugin.data.code, selectedPlugin.data.version) : undefined}
+            versions={selectedPlugin ? (catalog.byCode.get(selectedPlugin.data.code)?.versions ?? []) : []}
+            title={selected ? titleOf(selected.id) : ""}
+            locale={locale}
+            references={ancestors.flatMap((id) => {
+              const n = nodes.find((x) => x.id === id);
+              const d = n && isPluginFlowNode(n) ? catalog.descriptor(n.data.code, n.data.version) : null;
+              return d ? [{ nodeId: id, title: titleOf(id), outputs: d.outputs.map((o) => ({ key: o.key, label: pluginText(o.label, locale) })) }] : [];
+            })}
+            incoming={selected ? edges.filter((e) => e.target === selected.id).map((e) => ({ edgeId: e.id, nodeId: e.source, title: titleOf(e.source) })) : []}
+            candidates={selected ? nodes.filter((n) => canConnect(nodes, edges, n.id, selected.id)).map((n) => ({ nodeId: n.id, title: titleOf(n.id) })) : []}
+            lastRun={selected ? runner.results.get(selected.id) : undefined}
+            showErrors={showErrors}
+            serverErrors={selected ? serverErrors[selected.id] : undefined}
+            testing={runner.starting === selected?.id}
+            onInputsChange={onInputsChange}
+            onVersionChange={(id, v) => void onVersionChange(id, v)}
+            onConnect={connect}
+            onDisconnect={(id) => void rf.deleteElements({ edges: [{ id }] })}
+            onRemove={(id) => void rf.deleteElements({ nodes: [{ id }] })}
+            onTest={(id) => void runner.start(id, async () => !dirty || save())}
+          />
+        </aside>
+      </div>
+
+      <ProblemList problems={problems} titleOf={titleOf} inputName={inputName} onSelect={select} />
+      <RunPanel run={runner.run} titleOf={titleOf} error={runner.error} />
+      <p className="text-xs text-zinc-500">{t("shortcuts")}</p>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+import { expect, test, type Page } from "@playwright/test";
+import { E2E_ADMIN, login, logout, shot } from "./fixtures/helpers";
+
+test.use({ locale: "en-US" });
+test.describe.configure({ mode: "serial" });
+
+/** A member of its own, so this spec does not depend on the others (the admin creates it). */
+const MEMBER = { username: "editor-member", password: "editor-member-password-1" };
+const PROCESS = "Deploy demo";
+
+const flowNode = (page: Page, text: string) => page.locator(".react-flow__node").filter({ hasText: text });
+const inspector = (page: Page) => page.getByRole("complementary", { name: "Selected node" });
+
+/** The example source is seeded and synced on first start; wait until the picker API offers its plugins. */
+async function waitForExamples(page: Page) {
+  await expect
+    .poll(async () => {
+      const res = await page.request.get("/api/plugins");
+      const body = (await res.json()) as { groups?: { plugins: { code: string }[] }[] };
+      return (body.groups ?? []).flatMap((g) => g.plugins.map((p) => p.code));
+    }, { timeout: 30_000 })
+    .toContain("cus_test_1");
+}
+
+async function addFromPicker(page: Page, query: string, option: string) {
+  const search = page.getByRole("combobox", { name: "Add a node" });
+  await search.fill(query);
+  await expect(page.getByRole("option", { name: option })).toHaveAttribute("aria-selected", "true");
+  await search.press("Enter");
+}
+
+test("admin builds a process: picker, generated form with a field error first, connections, save, run", async ({ page }) => {
+  await login(page, E2E_ADMIN);
+  await waitForExamples(page);
+  const created = await page.request.post("/api/users", { data: { username: MEMBER.username, password: MEMBER.password, role: "member" } });
+  expect(created.status()).toBe(201);
+
+  await page.getByRole("link", { name: "Process editor" }).click();
+  await expect(page).toHaveURL(/\/editor$/);
+  await expect(page.getByText("No processes yet")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(PROCESS);
+  await page.getByRole("button", { name: "Create and open" }).click();
+  await expect(page).toHaveURL(/\/editor\/[a-z0-9]+$/);
+  await expect(page.getByLabel("Process name")).toHaveValue(PROCESS);
+
+  // "/" focuses the picker; the search narrows 1 of the groups; Enter adds the highlighted plugin.
+  await page.locator("body").press("/");
+  const search = page.getByRole("combobox", { name: "Add a node" });
+  await expect(search).toBeFocused();
+  await search.pressSequentially("test 1");
+  await expect(page.getByRole("listbox", { name: "Plugins" }).getByRole("option")).toHaveCount(1);
+  await expect(page.getByRole("option", { name: "Custom (CUS) - Test 1 (cus_test_1)" })).toBeVisible();
+  await shot(page, "editor-picker");
+  await search.press("Enter");
+  await expect(flowNode(page, "Test 1")).toBeVisible();
+
+  // The generated form: every field type; saving with the required message empty shows the field error first.
+  const form = inspector(page);
+  await expect(form.getByRole("heading", { name: "Test 1" })).toBeVisible();
+  await expect(form.getByLabel("Repeat")).toHaveValue("1");
+  await expect(form.getByLabel("Log level")).toHaveValue("info");
+  await expect(form.getByLabel("API key")).toHaveAttribute("type", "password");
+  await expect(form.getByTestId("node-outputs")).toContainText("Echo");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(form.getByText("Required.")).toBeVisible();
+  await expect(page.getByTestId("editor-notice")).toContainText("Not saved");
+  await form.getByLabel("Extra data (JSON)").fill("{ not json");
+  await form.getByLabel("Extra data (JSON)").blur();
+  await expect(form.getByText("Not valid JSON.")).toBeVisible();
+  await shot(page, "editor-inspector");
+  await form.getByLabel("Message").fill("hello e2e");
+  await form.getByLabel("Repeat").fill("2");
+  await form.getByLabel("Upper case").check();
+  await form.getByLabel("Extra data (JSON)").fill('{ "ticket": 42 }');
+  await form.getByLabel("API key").fill("e2e-secret-value");
+  await expect(form.getByText("Required.")).toHaveCount(0);
+
+  // A second node: Sum, with A taken from Test 1's output once they are connected.
+  await addFromPicker(page, "sum", "Custom (CUS) - Sum (cus_sum)");
+  await expect(flowNode(page, "Sum")).toBeVisible();
+
+  // Connect Start → Test 1 by dragging on the canvas, Test 1 → Sum and Sum → End from the inspector.
+  await page.locator('.react-flow__node[data-id="start"] .react-flow__handle.source').dragTo(flowNode(page, "Test 1").locator(".react-flow__handle.target"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(form.getByRole("heading", { name: "Sum" })).toBeVisible();
+  await form.getByRole("combobox", { name: "Connect from…" }).selectOption({ label: "Test 1" });
+  await form.getByRole("combobox", { name: "Insert an earlier node's output into A" }).selectOption({ label: "Test 1 › Length" });
+  await expect(form.getByRole("textbox", { name: "A", exact: true })).toHaveValue(/^\{\{nodes\.[a-z0-9]+\.outputs\.length\}\}$/);
+  await form.getByRole("textbox", { name: "B", exact: true }).fill("10");
+  await flowNode(page, "End").click();
+  await form.getByRole("combobox", { name: "Connect from…" }).selectOption({ label: "Sum" });
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
+
+  await page.keyboard.press("Control+s");
+  await expect(page.getByTestId("editor-notice")).toContainText("Saved as version");
+  await expect(page.getByTestId("save-state")).toContainText("Saved");
+
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const run = page.getByTestId("run-panel");
+  await expect(run.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 20_000 });
+  const rows = run.locator("li[data-testid^='run-node-']");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("Test 1");
+  await expect(rows.nth(0)).toContainText('"echo": "HELLO E2E HELLO E2E"');
+  await expect(rows.nth(0)).toContainText("echoing 19 characters at level info");
+  await expect(rows.nth(1)).toContainText('"sum": 29');
+  await expect(flowNode(page, "Sum")).toContainText("Succeeded");
+  expect(await run.textContent()).not.toContain("e2e-secret-value");
+  await shot(page, "editor-run");
+});
+
+test("a member opens the existing process, edits it, saves, runs and tests one node", async ({ page }) => {
+  await logout(page);
+  await login(page, MEMBER);
+  await page.goto("/editor");
+  await page.getByRole("link", { name: PROCESS }).click();
+  await expect(flowNode(page, "Test 1")).toBeVisible();
+  await expect(page.getByTestId("run-panel")).toContainText('"sum": 29');
+
+  await flowNode(page, "Test 1").click();
+  const form = inspector(page);
+  await expect(form.getByLabel("Message")).toHaveValue("hello e2e");
+  await form.getByLabel("Message").fill("from member");
+  await expect(page.getByTestId("save-state")).toHaveText("Unsaved changes");
+  // Run saves first.
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const run = page.getByTestId("run-panel");
+  await expect(run.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 20_000 });
+  await expect(run).toContainText('"echo": "FROM MEMBER FROM MEMBER"');
+  await expect(run).toContainText('"sum": 33');
+  await expect(page.getByTestId("save-state")).toContainText("Saved");
+
+  // Test node: only Sum, with Test 1's output from the run above.
+  await flowNode(page, "Sum").click();
+  await form.getByRole("textbox", { name: "B", exact: true }).fill("100");
+  await form.getByRole("button", { name: "Test node" }).click();
+  await expect(run).toContainText("Test of Sum");
+  await expect(run.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 20_000 });
+  await expect(run).toContainText('"sum": 123');
+  await expect(form).toContainText('"sum": 123');
+  await shot(page, "editor-member-test-node");
+
+  // Delete removes the selected node (and its connections).
+  await flowNode(page, "Sum").click();
+  await page.keyboard.press("Delete");
+  await expect(flowNode(page, "Sum")).toHaveCount(0);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(page.getByTestId("problems")).toContainText("Test 1 is not on a path from Start to End.");
+});
+
+test("a node whose plugin is missing shows why; the process saves but does not run", async ({ page }) => {
+  await logout(page);
+  await login(page, MEMBER);
+  const created = await page.request.post("/api/processes", { data: { name: "Uses a removed plugin" } });
+  const p = (await created.json()) as { id: string; version: number };
+  const graph = {
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 100 } },
+      { id: "end", type: "end", position: { x: 600, y: 100 } },
+      { id: "gone1", type: "plugin", position: { x: 250, y: 100 }, data: { code: "cus_retired", version: "2.0.0", inputs: { target: "prod" } } },
+    ],
+    edges: [
+      { id: "a", source: "start", target: "gone1" },
+      { id: "b", source: "gone1", target: "end" },
+    ],
+  };
+  expect((await page.request.put(`/api/processes/${p.id}`, { data: { version: p.version, graph } })).status()).toBe(200);
+  await page.goto(`/editor/${p.id}`);
+  await expect(page.getByTestId("missing-plugins")).toContainText("cus_retired@2.0.0");
+  await expect(flowNode(page, "cus_retired")).toContainText("Missing");
+  await flowNode(page, "cus_retired").click();
+  await expect(inspector(page)).toContainText("No plugin with the code cus_retired is loaded");
+  await expect(inspector(page)).toContainText('"target": "prod"');
+  await page.getByLabel("Process name").fill("Uses a removed plugin (kept)");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("editor-notice")).toContainText("Saved as version");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("run-panel")).toContainText("This process cannot run: this plugin is not in the active generation: cus_retired@2.0.0.");
+  await shot(page, "editor-missing-plugin");
+});
