@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
+import { shippedFile } from "../shipped-file";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describePlugin, pluginsOf, type PluginDescriptor } from "../contract";
 
@@ -37,13 +36,7 @@ const TAG = "\u0000t";
  * `<cwd>/lib/plugins/describe/worker.mjs`, so a deployment must ship that file next to the app.
  */
 export function describeWorkerFile(): string {
-  try {
-    const file = fileURLToPath(new URL("./worker.mjs", import.meta.url));
-    if (existsSync(file)) return file;
-  } catch {
-    // not a file: URL (bundled) — use the fallback below
-  }
-  return path.join(process.cwd(), "lib", "plugins", "describe", "worker.mjs");
+  return shippedFile(import.meta.url, "describe/worker.mjs");
 }
 
 type Outcome = { ns: Record<string, unknown> } | { error: string };

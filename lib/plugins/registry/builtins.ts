@@ -1,6 +1,4 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { shippedFile } from "../shipped-file";
 import type { PluginDescriptor } from "../contract";
 
 /**
@@ -15,13 +13,7 @@ import type { PluginDescriptor } from "../contract";
  * falls back to `<cwd>/lib/plugins/registry/builtin-plugins.mjs`, so a deployment must ship that file next to the app.
  */
 export function builtinModuleFile(): string {
-  try {
-    const file = fileURLToPath(new URL("./builtin-plugins.mjs", import.meta.url));
-    if (existsSync(file)) return file;
-  } catch {
-    // not a file: URL (bundled) — use the fallback below
-  }
-  return path.join(process.cwd(), "lib", "plugins", "registry", "builtin-plugins.mjs");
+  return shippedFile(import.meta.url, "registry/builtin-plugins.mjs");
 }
 
 export const BUILTIN_MODULE_FILE: string = builtinModuleFile();

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
+import { shippedFile } from "../shipped-file";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { PluginDescriptor } from "../contract";
 
@@ -97,13 +97,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * `<cwd>/lib/plugins/worker/execute-worker.mjs`, so a deployment must ship that file next to the app.
  */
 export function executeWorkerFile(): string {
-  try {
-    const file = fileURLToPath(new URL("./execute-worker.mjs", import.meta.url));
-    if (existsSync(file)) return file;
-  } catch {
-    // not a file: URL (bundled) — use the fallback below
-  }
-  return path.join(process.cwd(), "lib", "plugins", "worker", "execute-worker.mjs");
+  return shippedFile(import.meta.url, "worker/execute-worker.mjs");
 }
 
 /** What execute-worker.mjs returns. */
