@@ -299,3 +299,30 @@ describe("faults keep the previous generation and the other sources", () => {
     expect(await cache.list("")).toEqual(before);
   });
 });
+
+describe("sets of one source are described together, a bad one never fails the others", () => {
+  it.each([
+    ["loops forever at import", "while (true) {}\n", /timed out/],
+    ["throws at import", 'throw new Error("bad set");\n', /bad set/],
+  ])("a set that %s fails alone; its sibling sets are described and stored", async (_name, code, reason) => {
+    const root = tmp();
+    fs.cpSync(EXAMPLES, root, { recursive: true });
+    fs.mkdirSync(path.join(root, "bad"));
+    fs.writeFileSync(path.join(root, "bad", "mod.mjs"), code);
+    fs.mkdirSync(path.join(root, "other"));
+    fs.writeFileSync(
+      path.join(root, "other", "mod.mjs"),
+      'export default { code: "other_ok", name: "Other", version: "1.0.0", group: { code: "OTH", name: "Other" }, async execute() { return {}; } };\n',
+    );
+    const sets = [SET, { submodule: "bad", version: "1", importModules: ["bad/mod.mjs"] }, { submodule: "other", version: "1", importModules: ["other.mod"] }];
+    const cache = fsCache(tmp());
+    const run = await sync(cache, [fsSource(root, "mixed", sets)], null, { describe: { timeoutMs: 1000 } });
+    expect(run.results[0].sets).toEqual([
+      { submodule: "custom_plugins", status: "fresh", plugins: 3 },
+      { submodule: "bad", status: "failed", plugins: 0, error: expect.stringMatching(reason) },
+      { submodule: "other", status: "fresh", plugins: 1 },
+    ]);
+    expect(run.manifest.sets.map((s) => s.submodule)).toEqual(["custom_plugins", "other"]);
+    expect(await verifyGeneration(cache, run.manifest)).toEqual([]);
+  });
+});

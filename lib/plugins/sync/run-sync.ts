@@ -6,7 +6,7 @@ import { objectKey, manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
 import { describeSet } from "../describe/describe-set";
 import { fetchers as defaultFetchers } from "../sources";
-import { inspectSet, type SetLimits } from "../stage/inspect-set";
+import { inspectSet, type InspectedSet, type SetLimits } from "../stage/inspect-set";
 import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
 
@@ -147,15 +147,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         result.bytes = fetched.bytes;
         result.files = fetched.files;
         log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
-        // Sets are staged and described concurrently (each describe is its own worker); results keep set order.
-        const built = await mapConcurrent(source.sets, setConcurrency(), async (set) => {
-          if (reusable(set, fetched.revision)) return null;
-          try {
-            return { ok: true as const, entry: await buildSet(opts, source.name, set, dir, fetched.revision, known, log) };
-          } catch (err) {
-            return { ok: false as const, error: reasonOf(err) };
-          }
-        });
+        const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision), dir, fetched.revision, known, log);
         source.sets.forEach((set, i) => {
           const outcome = built[i];
           if (!outcome) {
@@ -213,59 +205,101 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 const setConcurrency = () => Math.max(1, Number(process.env.SYNC_SET_CONCURRENCY) || Math.min(4, os.availableParallelism()));
 
 /** `fn` over `items` with at most `limit` running at once; results in input order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]);
+      out[i] = await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return out;
 }
 
-/** Stage, check, describe and store one set; throws (one line) when the set cannot be used as a whole. */
-async function buildSet(
+type Built = { ok: true; entry: SetEntry } | { ok: false; error: string } | null;
+
+/**
+ * Builds the sets of one fetched source that `needed` selects (the others are null: reused): stage and check each
+ * set, describe them, store their files. Describing starts a worker thread, and a worker per set dominated a large
+ * cold sync (P1 in BENCHMARKS.md), so every set's modules are first described in ONE worker; a set with any error
+ * there is described again in a worker of its own, so one broken or hostile set never fails the others.
+ */
+async function buildSets(
   opts: SyncOptions,
   source: string,
-  set: SyncSetInput,
+  sets: SyncSetInput[],
+  needed: (set: SyncSetInput) => boolean,
   root: string,
   revision: string,
   known: Set<string>,
   log: (level: LogLevel, line: string, set?: string) => void,
-): Promise<SetEntry> {
-  const inspected = await inspectSet(root, set, opts.setLimits);
-  const described = await describeSet(inspected.dir, inspected.modules, opts.describe);
-  if (described.errors.length) {
-    throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
-  }
-  if (!opts.dryRun) {
-    for (const file of inspected.files) {
-      if (known.has(file.sha256)) continue;
-      if (!(await opts.cache.has(objectKey(file.sha256)))) {
-        const body = await fs.readFile(path.join(inspected.dir, ...file.path.split("/")));
-        // The bytes stored are the bytes hashed: a file changed between staging and upload is refused.
-        if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
-        await opts.cache.put(objectKey(file.sha256), body);
-      }
-      known.add(file.sha256);
+): Promise<Built[]> {
+  const staged = await mapConcurrent(sets, setConcurrency(), async (set) => {
+    if (!needed(set)) return null;
+    try {
+      return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits) };
+    } catch (err) {
+      return { ok: false as const, error: reasonOf(err) };
     }
+  });
+  // Module entries are tagged with the set's index: nested submodules may share an entry.
+  const batchable = staged.flatMap((st, i) => (st?.ok ? [{ i, inspected: st.inspected }] : []));
+  const batch =
+    batchable.length > 1
+      ? await describeSet(
+          root,
+          batchable.flatMap(({ i, inspected }) => inspected.modules.map((m) => ({ entry: `${i}:${m.entry}`, file: `${sets[i].submodule}/${m.file}` }))),
+          opts.describe,
+        )
+      : null;
+  const ofSet = <T extends { module: string }>(list: T[], i: number) =>
+    list.filter((x) => x.module.startsWith(`${i}:`)).map((x) => ({ ...x, module: x.module.slice(`${i}:`.length) }));
+
+  return mapConcurrent(sets, setConcurrency(), async (set, i): Promise<Built> => {
+    const st = staged[i];
+    if (!st) return null;
+    if (!st.ok) return st;
+    const { inspected } = st;
+    try {
+      let described = batch ? { descriptors: ofSet(batch.descriptors, i), errors: ofSet(batch.errors, i) } : null;
+      if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
+      if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
+      if (!opts.dryRun) await storeFiles(opts.cache, inspected, known);
+      log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
+      return {
+        ok: true,
+        entry: {
+          source,
+          submodule: set.submodule,
+          version: set.version,
+          importModules: set.importModules,
+          configHash: configHash(set),
+          revision,
+          status: "fresh",
+          syncedAt: new Date().toISOString(),
+          files: inspected.files,
+          modules: inspected.modules,
+          plugins: described.descriptors,
+          errors: [],
+        },
+      };
+    } catch (err) {
+      return { ok: false, error: reasonOf(err) };
+    }
+  });
+}
+
+/** Stores a set's files in the cache's objects/ (once per content); the bytes stored are the bytes hashed. */
+async function storeFiles(cache: CacheStore, inspected: InspectedSet, known: Set<string>): Promise<void> {
+  for (const file of inspected.files) {
+    if (known.has(file.sha256)) continue;
+    if (!(await cache.has(objectKey(file.sha256)))) {
+      const body = await fs.readFile(path.join(inspected.dir, ...file.path.split("/")));
+      if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
+      await cache.put(objectKey(file.sha256), body);
+    }
+    known.add(file.sha256);
   }
-  log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
-  return {
-    source,
-    submodule: set.submodule,
-    version: set.version,
-    importModules: set.importModules,
-    configHash: configHash(set),
-    revision,
-    status: "fresh",
-    syncedAt: new Date().toISOString(),
-    files: inspected.files,
-    modules: inspected.modules,
-    plugins: described.descriptors,
-    errors: [],
-  };
 }
