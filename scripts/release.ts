@@ -12,6 +12,10 @@ import { closeDatabase, getDatabase } from "../lib/db";
 import { openDatabase } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
 import { env } from "../lib/env";
+import { logger } from "../lib/log";
+
+// release prints its own progress lines; the structured log only adds warnings unless LOG_LEVEL says otherwise.
+logger.level = process.env.LOG_LEVEL?.trim() || "warn";
 import { reconcileFromEnv, SourcesFileError } from "../lib/server/sources-file/reconcile-sources-file";
 import { startSync } from "../lib/server/sync/start-sync";
 
