@@ -127,6 +127,8 @@ async function readBody(request: Request, wanted: boolean): Promise<unknown> {
 }
 
 function respond<T>(result: ActionResult<T>, okStatus = 200): Response {
+  // A handler may answer with its own Response (pre-serialised bodies, 304s).
+  if (result.ok && result.data instanceof Response) return result.data;
   if (result.ok) return Response.json(result.data ?? null, { status: okStatus });
   const body = Object.keys(result.fieldErrors).length ? { error: result.error, fieldErrors: result.fieldErrors } : { error: result.error };
   return Response.json(body, { status: result.status });

@@ -100,6 +100,16 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   };
   const results: SourceResult[] = [];
 
+  // Every source's current revision is asked for at once (a no-op resync is mostly these round trips); each is
+  // awaited in its source's turn below, so its outcome and log lines stay with that source.
+  const revisions = opts.sources.map((source) => {
+    const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
+    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined };
+    const pending = fetcher.revision(source.settings as never, source.secret as never, ctx);
+    pending.catch(() => undefined); // handled in the source's turn
+    return pending;
+  });
+
   for (const [index, source] of opts.sources.entries()) {
     const started = Date.now();
     const log = (level: LogLevel, line: string, set?: string) => opts.log(level, line, source.name, set);
@@ -127,8 +137,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     try {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
       const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l) };
-      log("info", `checking the ${source.kind} revision`);
-      const revision = await fetcher.revision(source.settings as never, source.secret as never, ctx);
+      const revision = await revisions[index];
+      log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
       result.revision = revision;
       const allReusable = source.sets.every((s) => reusable(s, revision));
       if (allReusable) {

@@ -147,6 +147,25 @@ describe("activation and rollback without restart", () => {
     expect(await listCodes()).not.toContain("cus_extra");
   });
 
+  it("GET /api/plugins answers 304 to a matching ETag, and a new generation changes the ETag", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-etag-"));
+    fs.cpSync(EXAMPLES, root, { recursive: true });
+    await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: root }, pluginSets: { create: [EXAMPLE_SET] } } });
+    await sync();
+    await reloadRuntime();
+    const first = await pluginsApi.GET(jsonRequest("GET", "/api/plugins"), routeCtx());
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^".+"$/);
+    const again = new Request("http://localhost/api/plugins", { headers: { ...Object.fromEntries(jsonRequest("GET", "/api/plugins").headers), "if-none-match": etag } });
+    expect((await pluginsApi.GET(again, routeCtx())).status).toBe(304);
+    fs.writeFileSync(path.join(root, "custom_plugins/collections/greet.mjs"), 'export default { code: "cus_new", name: "New", version: "1.0.0", group: { code: "CUS", name: "Custom" }, async execute() { return {}; } };\n');
+    await sync();
+    await reloadRuntime();
+    const next = await pluginsApi.GET(jsonRequest("GET", "/api/plugins"), routeCtx());
+    expect(next.headers.get("etag")).not.toBe(etag);
+    expect(await listCodes()).toContain("cus_new");
+  });
+
   it("GET /api/plugins as anonymous → 401; activation as a member → 403", async () => {
     signOut();
     expect((await pluginsApi.GET(jsonRequest("GET", "/api/plugins"), routeCtx())).status).toBe(401);

@@ -1,0 +1,184 @@
+/**
+ * P3 — start-up activation of a 1,000-plugin generation from the fs cache into a fresh runtime dir (materialise +
+ *      build the registry), against reading + sha256 of the same object files.                target ≤ +50 ms
+ * P5 — worker dispatch of a no-op plugin (pool.execute round trip, median), against a direct in-thread call of the
+ *      same function.                                                                          target ≤ 2 ms
+ */
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createHash } from "node:crypto";
+import { fsCache } from "../lib/plugins/cache/fs";
+import { objectKey } from "../lib/plugins/cache/types";
+import { materializeGeneration } from "../lib/plugins/loader/materialize";
+import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../lib/plugins/registry/builtins";
+import { buildRegistry } from "../lib/plugins/registry/registry";
+import { DEFAULT_FETCH_LIMITS } from "../lib/plugins/sources";
+import { readManifest, type Manifest } from "../lib/plugins/sync/manifest";
+import { runSync } from "../lib/plugins/sync/run-sync";
+import { createExecutionPool } from "../lib/plugins/worker/pool";
+import { generatePackages } from "./generate";
+import { fmt, median, paired, timeMs, tmpDir, type Result } from "./lib";
+
+/** One generation of `sets` × 20 plugins (20 files per set) synced from an fs source into a new fs cache. */
+export async function buildGeneration(sets: number): Promise<{ cacheDir: string; manifest: Manifest; cleanup(): void }> {
+  const pkgDir = tmpDir("p3pkg");
+  const cacheDir = tmpDir("p3cache");
+  const workDir = tmpDir("p3work");
+  try {
+    const pkg = generatePackages(pkgDir, { sets, filesPerSet: 20, pluginsPerSet: 20 });
+    const out = await runSync({
+      runId: "bench",
+      generation: 1,
+      sources: [{ name: "bench", kind: "fs", settings: { path: pkg.root }, secret: {}, sets: pkg.sets }],
+      previous: null,
+      cache: fsCache(cacheDir),
+      workDir,
+      allowHttp: true,
+      fetchLimits: DEFAULT_FETCH_LIMITS,
+      log: () => undefined,
+    });
+    if (out.status !== "succeeded") throw new Error(`P3 sync ${out.status}`);
+    return { cacheDir, manifest: out.manifest, cleanup: () => fs.rmSync(cacheDir, { recursive: true, force: true }) };
+  } catch (err) {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    fs.rmSync(pkgDir, { recursive: true, force: true });
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Reads and hashes `files` with at most `limit` reads in flight (the loader's IO_CONCURRENCY is 8). */
+async function readAndHash(files: string[], limit = 8): Promise<number> {
+  let next = 0;
+  let bytes = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const body = await fsp.readFile(files[next++]);
+      createHash("sha256").update(body).digest("hex");
+      bytes += body.length;
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+  return bytes;
+}
+
+export async function p3(runs: number): Promise<Result> {
+  const gen = await buildGeneration(50);
+  const runtimeDirs: string[] = [];
+  try {
+    const cache = fsCache(gen.cacheDir);
+    const objects = [...new Set(gen.manifest.sets.flatMap((s) => s.files.map((f) => f.sha256)))].map((h) => path.join(gen.cacheDir, ...objectKey(h).split("/")));
+    const expectPlugins = gen.manifest.sets.reduce((n, s) => n + s.plugins.length, 0) + BUILTIN_DESCRIPTORS.length;
+    let runtimeRoot = "";
+    const activate = async () => {
+      const loaded = await materializeGeneration({ cache, generation: 1, runtimeRoot });
+      const registry = buildRegistry({ generation: 1, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE });
+      if (registry.all().length !== expectPlugins) throw new Error(`P3: registry has ${registry.all().length} plugins, want ${expectPlugins}`);
+      return { loaded, registry };
+    };
+    // Warm-up (module JIT, zod schemas) outside the measured runs.
+    runtimeRoot = tmpDir("p3rt");
+    runtimeDirs.push(runtimeRoot);
+    await activate();
+    await readAndHash(objects);
+    const r = await paired(
+      runs,
+      () => readAndHash(objects),
+      () => activate(),
+      async () => {
+        runtimeRoot = tmpDir("p3rt");
+        runtimeDirs.push(runtimeRoot);
+      },
+    );
+    // Where the subject's time goes (separate runs, same fresh-dir conditions).
+    const stage = { manifest: [] as number[], materialize: [] as number[], registry: [] as number[], firstList: [] as number[] };
+    for (let i = 0; i < runs; i++) {
+      runtimeRoot = tmpDir("p3rt");
+      runtimeDirs.push(runtimeRoot);
+      stage.manifest.push(await timeMs(() => readManifest(cache, 1)));
+      let loaded!: Awaited<ReturnType<typeof materializeGeneration>>;
+      stage.materialize.push(await timeMs(async () => (loaded = await materializeGeneration({ cache, generation: 1, runtimeRoot }))));
+      let registry!: ReturnType<typeof buildRegistry>;
+      stage.registry.push(
+        await timeMs(() => (registry = buildRegistry({ generation: 1, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }))),
+      );
+      stage.firstList.push(await timeMs(() => registry.list({ locale: "en" })));
+    }
+    const diff = r.subject - r.baseline;
+    return {
+      id: "P3",
+      measure: `activation of ${expectPlugins - BUILTIN_DESCRIPTORS.length} plugins / ${objects.length} files from the fs cache into a fresh runtime dir (ms, median of ${runs})`,
+      value: r.subject,
+      baseline: r.baseline,
+      unit: "ms",
+      verdict: `+${fmt(diff)} ms, ${fmt(r.subject / r.baseline, 2)}× (target ≤ +50 ms)`,
+      pass: diff <= 50,
+      notes:
+        `read+sha256 ${fmt(r.baseline)} ms [${r.baselineRuns.map((x) => fmt(x, 0)).join(", ")}]; activation ${fmt(r.subject)} ms [${r.subjectRuns.map((x) => fmt(x, 0)).join(", ")}]; ` +
+        `stages: readManifest ${fmt(median(stage.manifest))} ms (inside materialise), materialise ${fmt(median(stage.materialize))} ms, buildRegistry ${fmt(median(stage.registry))} ms, first list() ${fmt(median(stage.firstList))} ms (not counted)`,
+    };
+  } finally {
+    for (const d of runtimeDirs) fs.rmSync(d, { recursive: true, force: true });
+    gen.cleanup();
+  }
+}
+
+const NOOP_MODULE = `export const plugins = [{
+  code: "bench_noop", name: "No-op", version: "1.0.0", group: { code: "BENCH", name: "Bench" },
+  inputs: [], outputs: [],
+  async execute() { return {}; },
+}];
+`;
+
+const ROUND_TRIPS = 300;
+
+export async function p5(runs: number): Promise<Result> {
+  const dir = tmpDir("p5");
+  const file = path.join(dir, "noop.mjs");
+  fs.writeFileSync(file, NOOP_MODULE);
+  const pool = createExecutionPool({ name: "bench", maxThreads: 1, minThreads: 1 });
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { plugins: { code: string; version: string; name: string; group: { code: string; name: string }; inputs: []; outputs: []; execute: (i: unknown, c: unknown) => Promise<unknown> }[] };
+    const plugin = mod.plugins[0];
+    const { execute, ...descriptor } = plugin;
+    const req = { file, descriptor, inputs: {} };
+    const ctx = { signal: new AbortController().signal, log: () => undefined, runId: undefined, nodeId: undefined };
+    for (let i = 0; i < 200; i++) {
+      const res = await pool.execute(req);
+      if (res.status !== "succeeded") throw new Error(`P5 warm-up: ${res.status} ${res.error}`);
+      await execute.call(plugin, {}, ctx);
+    }
+    const direct: number[] = [];
+    const pooled: number[] = [];
+    const p99s: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < ROUND_TRIPS; i++) {
+        a.push(await timeMs(() => execute.call(plugin, {}, ctx)));
+        b.push(await timeMs(() => pool.execute(req)));
+      }
+      direct.push(median(a));
+      pooled.push(median(b));
+      p99s.push([...b].sort((x, y) => x - y)[Math.floor(b.length * 0.99)]);
+    }
+    const subject = median(pooled);
+    const baseline = median(direct);
+    return {
+      id: "P5",
+      measure: `pool.execute round trip of a no-op plugin, 1 warm thread (ms, median of ${runs} × ${ROUND_TRIPS})`,
+      value: subject,
+      baseline,
+      unit: "ms",
+      verdict: `${fmt(subject, 3)} ms round trip, +${fmt(subject - baseline, 3)} ms over a direct call (target ≤ 2 ms)`,
+      pass: subject <= 2,
+      notes: `direct call ${fmt(baseline * 1000, 1)} µs; round trip ${fmt(subject, 3)} ms [${pooled.map((x) => fmt(x, 3)).join(", ")}], p99 ${fmt(median(p99s), 3)} ms; ratio ${fmt(subject / baseline, 0)}×`,
+    };
+  } finally {
+    await pool.close({ force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
