@@ -7,7 +7,11 @@ export * from "./config";
 
 export const catalogs: Record<Locale, typeof en> = { en, "zh-CN": zhCN };
 
-/** A translator for code outside React (server actions, route handlers, the CLI). */
+const translators = new Map<Locale, ReturnType<typeof createTranslator<typeof en>>>();
+
+/** A translator for code outside React (server actions, route handlers, the CLI); one per locale, reused. */
 export function translator(locale: Locale) {
-  return createTranslator({ locale, messages: catalogs[locale] });
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = createTranslator({ locale, messages: catalogs[locale] })));
+  return t;
 }

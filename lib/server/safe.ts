@@ -26,24 +26,27 @@ export async function runSafely<S extends Schema, T>(
   raw: unknown | (() => Promise<unknown>),
   handler: (input: z.output<S extends () => infer R ? R : S>, user: SessionUser | null) => Promise<T>,
 ): Promise<ActionResult<T>> {
-  const t = await requestTranslator();
+  // Only failures are translated: a successful call never needs the catalog.
+  const translate = requestTranslator;
   try {
     const user = role === "public" ? null : await requireUser(role);
     const zschema = (typeof schema === "function" ? (schema as () => z.ZodType)() : schema) as z.ZodType;
     const parsed = zschema.safeParse(typeof raw === "function" ? await (raw as () => Promise<unknown>)() : raw);
     if (!parsed.success) {
+      const t = await translate();
       const fieldErrors = toFieldErrors(parsed.error, (key, values) => t(`validation.${key}` as never, values as never));
       return { ok: false, status: 422, error: t("validation.invalid"), fieldErrors };
     }
     return { ok: true, data: await handler(parsed.data as never, user) };
   } catch (err) {
     if (err instanceof ExpectedError) {
+      const t = await translate();
       const fieldErrors: FieldErrors = {};
       for (const [field, [key, values]] of Object.entries(err.fields)) fieldErrors[field] = t(key as never, values as never);
       return { ok: false, status: err.status, error: t(err.key as never, err.values as never), fieldErrors };
     }
     logger.error({ err }, "unexpected error in a server action or route handler");
-    return { ok: false, status: 500, error: t("errors.generic"), fieldErrors: {} };
+    return { ok: false, status: 500, error: (await translate())("errors.generic"), fieldErrors: {} };
   }
 }
 
