@@ -143,7 +143,10 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     loaded = await materializeGeneration({ cache, generation: activeInDb, runtimeRoot: runtimeRoot(), log });
   } catch (err) {
     const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
-    log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
+    // The poll retries every interval: say it once per distinct problem, not every few seconds.
+    if (getRuntimeStatus().problem !== problem) {
+      log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
+    }
     setStatus(current, activeInDb, problem);
     return current;
   }
