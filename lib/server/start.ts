@@ -1,6 +1,7 @@
 import { closeDatabase, db, getDatabase } from "../db";
 import { logger } from "../log";
 import { bootstrap } from "./bootstrap";
+import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
 import { reconcileFromEnv } from "./sources-file/reconcile-sources-file";
 import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
@@ -17,6 +18,10 @@ export async function startServer(): Promise<void> {
     await bootstrap();
     // PLUGIN_SOURCES_FILE: sources (and the cache) declared in a file are reconciled before anything syncs.
     await reconcileFromEnv((line) => logger.info(line));
+    if (database.kind === "pglite") {
+      const interrupted = await failInterruptedRuns();
+      if (interrupted) logger.warn(`${interrupted} process run(s) interrupted by the last stop marked failed`);
+    }
   } catch (err) {
     // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
     logger.error(`cannot start: ${(err as Error).message}`);
