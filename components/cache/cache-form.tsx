@@ -8,20 +8,14 @@ import { saveCacheAction } from "@/app/(admin)/cache/actions";
 import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
 import { S3Fields } from "@/components/sources/s3-fields";
+import type { S3FormValues } from "@/components/sources/source-values";
 import { Alert, Button, Card, CardBody, Field, Select } from "@/components/ui";
 import type { CacheView } from "@/lib/server/cache/cache-config";
 import { cacheInputSchema } from "@/lib/validations/cache";
 
-interface CacheFormValues {
+interface CacheFormValues extends S3FormValues {
   kind: "fs" | "s3";
   path: string;
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  pathStyle: boolean;
 }
 
 const toPayload = (v: CacheFormValues) =>

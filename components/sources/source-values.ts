@@ -1,8 +1,19 @@
 import type { TSourceInput } from "@/lib/validations/source";
 import type { SourceView } from "@/lib/server/sources/source-view";
 
+/** The S3 connection fields as the source form and the cache form hold them (see S3Fields). */
+export interface S3FormValues {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  pathStyle: boolean;
+}
+
 /** The form holds every kind's fields at once; the payload keeps only the selected kind's. */
-export interface SourceFormValues {
+export interface SourceFormValues extends S3FormValues {
   name: string;
   description: string;
   enabled: boolean;
@@ -12,13 +23,6 @@ export interface SourceFormValues {
   username: string;
   token: string;
   clearToken: boolean;
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  pathStyle: boolean;
   path: string;
   pluginSets: { submodule: string; version: string; importModules: string }[];
 }
