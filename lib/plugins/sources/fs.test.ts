@@ -2,58 +2,20 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { PluginSourceError, type FetchContext, type FetchLimits } from "../types";
+import { describe, expect, it } from "vitest";
+import type { FetchLimits } from "../types";
+import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
 import { fsFetcher } from "./fs";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 1_000, totalTimeoutMs: 10_000, maxBytes: 1 << 20, maxFiles: 100 };
 
-const tmpDirs: string[] = [];
-function tmp(prefix = "opsflow-fs-"): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const newCtx = (over: Partial<FetchContext> = {}): FetchContext => ({
-  dir: tmp("opsflow-fsout-"),
-  allowHttp: false,
-  limits: LIMITS,
-  log: () => undefined,
-  ...over,
-});
+const { tmp, newCtx } = fetchKit("opsflow-fs", LIMITS, { allowHttp: false });
 
 function write(root: string, files: Record<string, string>) {
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), content);
   }
-}
-
-function listFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, `${prefix}${e.name}/`);
-      else if (e.isSymbolicLink()) out[prefix + e.name] = `-> ${fs.readlinkSync(p)}`;
-      else out[prefix + e.name] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PluginSourceError) return e.code;
-    throw e;
-  }
-  return "ok";
 }
 
 describe("fsFetcher", () => {

@@ -2,48 +2,16 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../__fixtures__/git-server";
+import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
 import { makeTestTls, type TestTls } from "../__fixtures__/tls";
-import { PluginSourceError, type FetchContext, type FetchLimits, type GitSettings } from "../types";
+import { PluginSourceError, type FetchLimits, type GitSettings } from "../types";
 import { gitFetcher } from "./git";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 50 << 20, maxFiles: 1_000 };
 
-const tmpDirs: string[] = [];
-function newCtx(over: Partial<FetchContext> = {}): FetchContext {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-gitout-"));
-  tmpDirs.push(dir);
-  return { dir, allowHttp: true, limits: LIMITS, log: () => undefined, ...over };
-}
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function listFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix + e.name;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, rel + "/");
-      else if (e.isSymbolicLink()) out[rel] = `-> ${fs.readlinkSync(p)}`;
-      else out[rel] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PluginSourceError) return e.code;
-    throw e;
-  }
-  return "ok";
-}
+const { newCtx } = fetchKit("opsflow-git", LIMITS);
 
 async function errorOf(p: Promise<unknown>): Promise<PluginSourceError> {
   try {

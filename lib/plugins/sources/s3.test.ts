@@ -1,38 +1,17 @@
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
+import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
 import { makeTestTls } from "../__fixtures__/tls";
-import { PluginSourceError, type FetchContext, type FetchLimits, type S3Settings } from "../types";
+import { PluginSourceError, type FetchLimits, type S3Settings } from "../types";
 import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./s3";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 10 << 20, maxFiles: 1_000 };
 /** Small pages so that 25 keys take several ListObjectsV2 calls. */
 const paged = createS3Fetcher({ pageSize: 4 });
 
-const tmpDirs: string[] = [];
-function newCtx(over: Partial<FetchContext> = {}): FetchContext {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-s3out-"));
-  tmpDirs.push(dir);
-  return { dir, allowHttp: true, limits: LIMITS, log: () => undefined, ...over };
-}
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function listFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out[prefix + e.name] = fs.readFileSync(path.join(d, e.name), "utf8");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
+const { newCtx } = fetchKit("opsflow-s3", LIMITS);
 
 async function errorOf(p: Promise<unknown>): Promise<PluginSourceError> {
   try {
@@ -43,7 +22,6 @@ async function errorOf(p: Promise<unknown>): Promise<PluginSourceError> {
   }
   throw new Error("expected a PluginSourceError");
 }
-const codeOf = async (p: Promise<unknown>) => (await errorOf(p)).code;
 
 describe("s3Fetcher against s3rver", () => {
   let s3: S3Server;

@@ -29,6 +29,12 @@ function nextSecret(input: TSource, stored: { kind: string; secret: string | nul
   return sealSecrets(merged);
 }
 
+/** The columns a create and an update write alike (plugin sets and managedBy are handled by each). */
+function rowFields(input: TSource, secret: string | null) {
+  const { settings } = splitSourceInput(input);
+  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret };
+}
+
 /** Runs `fn` in the reconciler's transaction when it writes, else in a new one. */
 async function inTransaction<T>(write: FileWrite | undefined, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
   return write ? fn(write.tx) : (await db()).$transaction(fn);
@@ -40,17 +46,11 @@ async function inTransaction<T>(write: FileWrite | undefined, fn: (tx: Prisma.Tr
  */
 export async function createSource(input: TSource, actor: string, write?: FileWrite): Promise<SourceView> {
   const secret = nextSecret(input, null);
-  const { settings } = splitSourceInput(input);
   try {
     return await inTransaction(write, async (tx) => {
       const row = await tx.pluginSource.create({
         data: {
-          name: input.name,
-          kind: input.kind,
-          description: input.description,
-          enabled: input.enabled,
-          settings,
-          secret,
+          ...rowFields(input, secret),
           managedBy: write?.managedBy ?? null,
           pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
         },
@@ -79,7 +79,6 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
       if (!before) throw notFound();
       assertWritable(before.managedBy, write);
       const secret = nextSecret(input, write ? null : before);
-      const { settings } = splitSourceInput(input);
       const keep = input.pluginSets.map((s) => s.submodule);
       await tx.pluginSet.deleteMany({ where: { sourceId: id, submodule: { notIn: keep } } });
       for (const [position, set] of input.pluginSets.entries()) {
@@ -92,12 +91,7 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
       const row = await tx.pluginSource.update({
         where: { id },
         data: {
-          name: input.name,
-          kind: input.kind,
-          description: input.description,
-          enabled: input.enabled,
-          settings,
-          secret,
+          ...rowFields(input, secret),
           ...(write ? { managedBy: write.managedBy } : {}),
         },
         include: { pluginSets: true },
