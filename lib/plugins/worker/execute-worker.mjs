@@ -26,12 +26,20 @@ const MAX_STACK_LINES = 10;
 // ---- process guards -----------------------------------------------------------------------------------------
 // process.exit() in a worker ends the thread (and with it the pool's slot and the task). Turn it into an exception
 // the task reports instead. process.reallyExit is what process.exit calls underneath in a worker.
+// One exit goes through: Node's own, when the thread dies from an uncaught exception nobody handles (the plugin
+// removed our listener). Node sets process._exiting, then calls process.exit(); a throw there would be a second
+// exception inside Node's fatal handler, which can abort the whole process (V8 "ToLocalChecked Empty MaybeLocal").
 const EXIT_MESSAGE = "process.exit() called by the plugin";
-function guardedExit() {
-  throw new Error(EXIT_MESSAGE);
+const nodeExit = process.exit;
+const nodeReallyExit = process.reallyExit;
+function guard(original) {
+  return function guardedExit(...args) {
+    if (process._exiting === true) return original.apply(process, args);
+    throw new Error(EXIT_MESSAGE);
+  };
 }
-process.exit = guardedExit;
-process.reallyExit = guardedExit;
+process.exit = guard(nodeExit);
+process.reallyExit = guard(nodeReallyExit);
 function guardedKill() {
   throw new Error("process.kill() is not available to plugins");
 }

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginDescriptor } from "../contract";
 import { checkOutputs, createExecutionPool, type ExecutionPool, type ExecutionRequest } from "./pool";
@@ -143,6 +145,25 @@ describe("execution pool: failures are results", () => {
     const r = await pool.execute(fx("fx_crash"));
     expect(r).toMatchObject({ status: "crashed", outputs: null, error: "the worker failed: Error: crashed the worker" });
     expect((await pool.execute(fx("fx_noop"))).status).toBe("succeeded");
+  });
+
+  // Node's worker runtime ends a thread that has an uncaught exception by calling process.exit(): the exit guard
+  // must let that call through. When it threw instead, the thread died on a second exception inside Node's fatal
+  // handler, which printed the guard's message and, under load, aborted the whole process (V8 "ToLocalChecked").
+  it("a thread dying from an uncaught exception exits through Node's own path, not the exit guard", () => {
+    const worker = pathToFileURL(path.resolve(__dirname, "execute-worker.mjs")).href;
+    const task = { file: FIXTURE, code: "fx_crash", version: "1.0.0", inputs: {}, timeoutMs: 2_000 };
+    const code = `import(${JSON.stringify(worker)}).then((m) => m.default(${JSON.stringify(task)}))`;
+    const script = `
+      const { Worker } = require("node:worker_threads");
+      const w = new Worker(${JSON.stringify(code)}, { eval: true });
+      w.on("error", (e) => console.log("worker error: " + e.message));
+      w.on("exit", (code) => console.log("worker exit " + code));
+    `;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(child.stdout).toBe("worker error: crashed the worker\nworker exit 1\n");
+    expect(child.stderr).not.toContain("process.exit() called by the plugin");
+    expect(child.status).toBe(0);
   });
 
   it("checks the outputs against the descriptor", async () => {
