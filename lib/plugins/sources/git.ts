@@ -30,10 +30,10 @@ import {
   displayUrl,
   errorMessage,
   localFsError,
-  mapLimit,
   networkErrorKind,
   redact,
 } from "./common";
+import { PackReader } from "./git-pack";
 
 const SHA_RE = /^[0-9a-f]{40}$/i;
 
@@ -259,29 +259,41 @@ async function listTree(gitdir: string, cache: object, treeOid: string, budget: 
   return out;
 }
 
+/**
+ * Writes the tree into ctx.dir. Blobs come from the fetched pack through PackReader (each object inflated once,
+ * natively); one that is not in a pack falls back to isomorphic-git. The files are small and local, so they are
+ * written synchronously, yielding to the event loop every few dozen files (timeouts and aborts stay responsive).
+ */
 async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: FetchContext, op: Operation) {
   const budget = new Budget(ctx.limits);
   const entries = await listTree(gitdir, cache, treeOid, budget, ctx.log, op);
   const root = await fsp.realpath(ctx.dir);
   const abs = (rel: string) => path.join(root, ...rel.split("/"));
+  const pack = PackReader.open(gitdir, ctx.limits.maxBytes);
   // Directories first, parents before children; mkdir without `recursive` fails on anything already there.
-  for (const e of entries) if (e.kind === "dir") await fsp.mkdir(abs(e.rel));
+  for (const e of entries) if (e.kind === "dir") fs.mkdirSync(abs(e.rel));
   const links: string[] = [];
-  const blobs = entries.filter((e) => e.kind !== "dir");
-  await mapLimit(blobs, 8, async (e) => {
+  let written = 0;
+  for (const e of entries) {
+    if (e.kind === "dir") continue;
+    if (++written % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
     op.throwIfAborted();
-    const { blob } = await git.readBlob({ fs, gitdir, oid: e.oid, cache });
+    const packed = pack.read(e.oid);
+    if (packed !== null && packed.type !== "blob") {
+      throw new PluginSourceError(`git tree entry ${JSON.stringify(e.rel)} is a ${packed.type}, not a blob`, "unsafe_path");
+    }
+    const blob = packed?.data ?? (await git.readBlob({ fs, gitdir, oid: e.oid, cache })).blob;
     budget.addBytes(blob.byteLength);
     if (e.kind === "link") {
       const target = Buffer.from(blob).toString("utf8");
       checkLinkTargetLexically(e.rel, target);
-      await fsp.symlink(target, abs(e.rel));
+      fs.symlinkSync(target, abs(e.rel));
       links.push(e.rel);
     } else {
       // "wx": never follow or overwrite something already at that path.
-      await fsp.writeFile(abs(e.rel), blob, { flag: "wx", mode: e.executable ? 0o755 : 0o644 });
+      fs.writeFileSync(abs(e.rel), blob, { flag: "wx", mode: e.executable ? 0o755 : 0o644 });
     }
-  });
+  }
   // Lexically fine links can still leave the root through other links: check where each one really leads.
   for (const rel of links) await checkLinkInside(root, rel);
   return { files: budget.files, bytes: budget.bytes };
