@@ -1,6 +1,7 @@
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { lockDataDir } from "./lock";
+import { noteUserWrite, USER_WRITE_OPERATIONS } from "./user-writes";
 
 /** The minimal raw SQL surface the migrator needs, implemented for PGlite and node-postgres. */
 export interface SqlSession {
@@ -33,7 +34,7 @@ async function openPGlite(dir?: string): Promise<Database> {
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pg = dir ? new PGlite(dir) : new PGlite();
     await pg.waitReady;
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+    const prisma = countingUserWrites(new PrismaClient({ adapter: new PrismaPGlite(pg) }));
     // PGlite is a single connection; its own queue serialises statements.
     const session: SqlSession = {
       exec: async (sql) => void (await pg.exec(sql)),
@@ -58,7 +59,7 @@ async function openPGlite(dir?: string): Promise<Database> {
 async function openPostgres(url: string): Promise<Database> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { Client } = await import("pg");
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = countingUserWrites(new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }));
   return {
     prisma,
     kind: "postgres",
@@ -76,4 +77,27 @@ async function openPostgres(url: string): Promise<Database> {
     },
     close: () => prisma.$disconnect(),
   };
+}
+
+/**
+ * Bumps the user-write counter (user-writes.ts) after every write to the User table, so the short-lived cache of
+ * the signed-in user (lib/server/auth/current-user.ts) never serves a row this process has changed. The extension
+ * only wraps the `user` model's queries; the client keeps the plain client's surface, hence the cast.
+ */
+function countingUserWrites(prisma: PrismaClient): PrismaClient {
+  return prisma.$extends({
+    query: {
+      user: {
+        async $allOperations({ operation, args, query }) {
+          if (!USER_WRITE_OPERATIONS.has(operation)) return query(args);
+          try {
+            return await query(args);
+          } finally {
+            // Also after a failed write: it may have been applied before the error reached us (a lost reply).
+            noteUserWrite();
+          }
+        },
+      },
+    },
+  }) as unknown as PrismaClient;
 }

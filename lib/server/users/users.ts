@@ -1,6 +1,7 @@
 import "server-only";
 import { hashPassword } from "../../auth/password";
 import { db } from "../../db";
+import { noteUserWrite } from "../../db/user-writes";
 import type { TUserInput } from "../../validations/auth";
 import { recordAudit } from "../audit/record-audit";
 import { ExpectedError, fieldError, isUniqueViolation, notFound } from "../errors";
@@ -37,11 +38,14 @@ export async function createUser(input: Pick<TUserInput, "username" | "password"
 export async function deleteUser(id: string, actor: { id: string; username: string }): Promise<{ username: string }> {
   if (id === actor.id) throw new ExpectedError(409, "errors.lastAdmin");
   const prisma = await db();
-  return prisma.$transaction(async (tx) => {
+  const deleted = await prisma.$transaction(async (tx) => {
     const u = await tx.user.findUnique({ where: { id } });
     if (!u) throw notFound();
     await tx.user.delete({ where: { id } });
     await recordAudit(tx, { actor: actor.username, action: "user.delete", targetType: "user", targetId: id, targetName: u.username, summary: { role: u.role } });
     return { username: u.username };
   });
+  // Counted again once committed: a request reading the row between the delete and the commit saw it alive.
+  noteUserWrite();
+  return deleted;
 }
