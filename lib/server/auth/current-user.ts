@@ -2,7 +2,7 @@ import "server-only";
 import type { User } from "@prisma/client";
 import { db } from "../../db";
 import { userWriteCount } from "../../db/user-writes";
-import { getSession } from "../../auth/session";
+import { sessionUserId } from "../../auth/session";
 import { ExpiringMap } from "../../expiring-map";
 import { forbidden, unauthorized } from "../errors";
 
@@ -19,7 +19,7 @@ const users = new ExpiringMap<string, { user: SessionUser; writes: number }>(1_0
 
 /** The signed-in user (a demoted or deleted user loses access at once on this instance, see above), or null. */
 export async function findCurrentUser(): Promise<SessionUser | null> {
-  const { userId } = await getSession();
+  const userId = await sessionUserId();
   if (!userId) return null;
   const hit = users.get(userId);
   if (hit && hit.writes === userWriteCount()) return hit.user;
