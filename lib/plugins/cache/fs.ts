@@ -1,7 +1,16 @@
 import { randomBytes } from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { assertSafeKey, type CacheStore } from "./types";
+
+/**
+ * Bodies and files up to this size are written and read with one synchronous call each. The cache's objects are
+ * mostly small source files; through fs.promises each costs 3-4 thread-pool round trips, which made syncs and
+ * activations of a thousand files 3-5x slower than the I/O itself (BENCHMARKS.md, P1 and P3). A 1 MiB local read
+ * blocks the event loop for well under a millisecond; larger files keep the asynchronous path.
+ */
+const SYNC_MAX = 1 << 20;
 
 /**
  * A cache directory. Writes go to a temp file in the same directory and are renamed into place, so a reader
@@ -13,19 +22,52 @@ export function fsCache(root: string): CacheStore {
     assertSafeKey(key);
     return path.join(abs, ...key.split("/"));
   };
+  /** Directories this store created or found, so each is made once (objects/ has 256 of them). */
+  const dirs = new Set<string>();
+  const ensureDir = (dir: string) => {
+    if (dirs.has(dir)) return;
+    fsSync.mkdirSync(dir, { recursive: true });
+    dirs.add(dir);
+  };
+  const read = async (target: string): Promise<Buffer> => {
+    const fd = fsSync.openSync(target, "r");
+    let size: number;
+    try {
+      size = fsSync.fstatSync(fd).size;
+      if (size <= SYNC_MAX) return fsSync.readFileSync(fd);
+    } finally {
+      fsSync.closeSync(fd);
+    }
+    return fs.readFile(target);
+  };
   return {
     location: abs,
     async put(key, body) {
       const target = file(key);
-      await fs.mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+      ensureDir(path.dirname(target));
+      if (body.length <= SYNC_MAX) {
+        try {
+          fsSync.writeFileSync(tmp, body, { flag: "wx" });
+        } catch (e) {
+          // The directory may have been removed behind our back (tests, an operator): forget it and retry once.
+          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+          dirs.delete(path.dirname(target));
+          ensureDir(path.dirname(target));
+          fsSync.writeFileSync(tmp, body, { flag: "wx" });
+        }
+        fsSync.renameSync(tmp, target);
+        return;
+      }
       await fs.writeFile(tmp, body, { flag: "wx" });
       await fs.rename(tmp, target);
     },
-    get: (key) => fs.readFile(file(key)),
+    async get(key) {
+      return read(file(key));
+    },
     async getIfExists(key) {
       try {
-        return await fs.readFile(file(key));
+        return await read(file(key));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
         throw err;
@@ -33,7 +75,7 @@ export function fsCache(root: string): CacheStore {
     },
     async has(key) {
       try {
-        return (await fs.stat(file(key))).isFile();
+        return fsSync.statSync(file(key)).isFile();
       } catch {
         return false;
       }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { constants, type Dirent } from "node:fs";
-import { lstat, open, opendir, realpath, stat } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { PluginSourceError } from "../types";
 import { isInside, realSubmoduleDir, resolveModule } from "./resolve-module";
@@ -91,32 +91,38 @@ export async function inspectSet(
     files.push({ path: rel, size, sha256 });
   };
 
+  // Synchronous metadata calls and reads of small files: thousands of 2 KB files through fs.promises cost 5-10x
+  // more (thread-pool round trips, BENCHMARKS.md P1). The walk yields to the event loop every 64 files.
+  let sinceYield = 0;
   const walk = async (absDir: string, relDir: string): Promise<void> => {
     if (++dirs > lim.maxFiles) {
       throw new PluginSourceError(`the set has more than ${lim.maxFiles} directories`, "too_large");
     }
-    const entries: Dirent[] = [];
-    for await (const entry of await opendir(absDir)) entries.push(entry);
-    for (const entry of entries) {
+    for (const entry of readdirSync(absDir, { withFileTypes: true })) {
       const name = entry.name;
       const rel = relDir ? `${relDir}/${name}` : name;
       if (name === "" || name === "." || name === ".." || name.includes("\\") || name.includes("\0") || name.includes("/")) {
         throw new PluginSourceError(`unsafe file name ${JSON.stringify(rel)}`, "unsafe_path");
       }
       if (name === ".git") continue;
+      if (++sinceYield % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
       const abs = path.join(absDir, name);
-      const info = await lstat(abs);
+      const info = lstatSync(abs);
       if (info.isDirectory()) {
         await walk(abs, rel);
       } else if (info.isFile()) {
         await addFile(rel, abs);
       } else if (info.isSymbolicLink()) {
-        const target = await realpath(abs).catch(() => null);
-        if (target === null) throw new PluginSourceError(`dangling symbolic link "${rel}"`, "unsafe_path");
+        let target: string;
+        try {
+          target = realpathSync(abs);
+        } catch {
+          throw new PluginSourceError(`dangling symbolic link "${rel}"`, "unsafe_path");
+        }
         if (!isInside(subReal, target, true)) {
           throw new PluginSourceError(`symbolic link "${rel}" points outside the set`, "unsafe_path");
         }
-        const targetInfo = await stat(target);
+        const targetInfo = statSync(target);
         if (targetInfo.isDirectory()) {
           throw new PluginSourceError(
             `symbolic link "${rel}" points to a directory (links to directories are not supported)`,
@@ -147,17 +153,60 @@ export async function inspectSet(
   return { dir, files, modules, bytes };
 }
 
-/** Streams one regular file through sha256, refusing it past maxBytes (also if it grows while being read). */
+/** Staged files up to this size are read in one synchronous call; larger ones are streamed. */
+export const SYNC_READ_MAX = 1 << 20;
+
+/** Hashes one regular file, refusing it past maxBytes (also if it grows while being read). */
 async function hashFile(abs: string, rel: string, maxBytes: number): Promise<{ size: number; sha256: string }> {
   const tooLarge = () => new PluginSourceError(`"${rel}" is larger than ${maxBytes} bytes`, "too_large");
-  const handle = await open(abs, OPEN_FLAGS).catch((e: NodeJS.ErrnoException) => {
+  const cannotOpen = (e: NodeJS.ErrnoException) =>
     // ELOOP: swapped for a symlink after it was listed.
-    throw new PluginSourceError(`cannot read "${rel}": ${e.code ?? e.message}`, e.code === "ELOOP" ? "unsafe_path" : "not_found");
-  });
+    new PluginSourceError(`cannot read "${rel}": ${e.code ?? e.message}`, e.code === "ELOOP" ? "unsafe_path" : "not_found");
+  let fd: number;
   try {
-    const info = await handle.stat();
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (e) {
+    throw cannotOpen(e as NodeJS.ErrnoException);
+  }
+  let streamed = false;
+  try {
+    const info = fstatSync(fd);
     if (!info.isFile()) throw new PluginSourceError(`"${rel}" is not a regular file`, "unsafe_path");
     if (info.size > maxBytes) throw tooLarge();
+    if (info.size > SYNC_READ_MAX) {
+      streamed = true;
+    } else {
+      // One byte more than stat said, so a file that grew since is noticed.
+      const buf = Buffer.allocUnsafe(info.size + 1);
+      let size = 0;
+      for (;;) {
+        const n = readSync(fd, buf, size, buf.length - size, null);
+        if (n === 0) break;
+        size += n;
+        if (size === buf.length) {
+          streamed = true; // it grew: hash it again, streaming
+          break;
+        }
+      }
+      if (!streamed) return { size, sha256: createHash("sha256").update(buf.subarray(0, size)).digest("hex") };
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return streamFile(abs, maxBytes, tooLarge, cannotOpen);
+}
+
+async function streamFile(
+  abs: string,
+  maxBytes: number,
+  tooLarge: () => PluginSourceError,
+  cannotOpen: (e: NodeJS.ErrnoException) => PluginSourceError,
+): Promise<{ size: number; sha256: string }> {
+  const handle = await open(abs, OPEN_FLAGS).catch((e: NodeJS.ErrnoException) => {
+    throw cannotOpen(e);
+  });
+  try {
+    if (!(await handle.stat()).isFile()) throw cannotOpen(Object.assign(new Error("not a regular file"), { code: "EINVAL" }));
     const hash = createHash("sha256");
     const buf = Buffer.allocUnsafe(64 * 1024);
     let size = 0;
