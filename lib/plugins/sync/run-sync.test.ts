@@ -127,7 +127,11 @@ describe.each(caches())("each source kind into the %s", (_name, makeCache) => {
 describe("incremental", () => {
   it("reuses an unchanged git source after asking only for the ref's SHA, and fetches again after a commit", async () => {
     const cache = fsCache(tmp());
+    const beforeFirst = git.requests;
     const first = await sync(cache, [gitSource()], null);
+    // Nothing to reuse: no revision question before the fetch (ref advertisement + pack negotiation only).
+    expect(git.requests - beforeFirst).toBe(2);
+    expect(first.results[0].revision).toMatch(/^[0-9a-f]{40}$/);
     const before = git.requests;
     const second = await sync(cache, [gitSource()], first.manifest);
     expect(second.results[0].status).toBe("reused");
@@ -137,8 +141,8 @@ describe("incremental", () => {
     const beforeFetch = git.requests;
     const third = await sync(cache, [gitSource()], second.manifest);
     // The reuse only asked for refs; a real fetch needs the ref advertisement plus the pack negotiation.
-    expect(reuseRequests).toBeGreaterThan(0);
-    expect(reuseRequests).toBeLessThan(git.requests - beforeFetch);
+    expect(reuseRequests).toBe(1);
+    expect(git.requests - beforeFetch).toBe(3); // the revision question, then the fetch
     expect(third.results[0].status).toBe("succeeded");
     expect(third.manifest.sets[0].files.map((f) => f.path)).toContain("collections/extra.txt");
     expect(await verifyGeneration(cache, third.manifest)).toEqual([]);

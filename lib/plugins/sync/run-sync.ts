@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +7,7 @@ import { objectKey, manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
 import { describeSet } from "../describe/describe-set";
 import { fetchers as defaultFetchers } from "../sources";
-import { inspectSet, type InspectedSet, type SetLimits } from "../stage/inspect-set";
+import { inspectSet, SYNC_READ_MAX, type InspectedSet, type SetLimits } from "../stage/inspect-set";
 import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
 
@@ -101,8 +102,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const results: SourceResult[] = [];
 
   // Every source's current revision is asked for at once (a no-op resync is mostly these round trips); each is
-  // awaited in its source's turn below, so its outcome and log lines stay with that source.
+  // awaited in its source's turn below, so its outcome and log lines stay with that source. A source with nothing
+  // to reuse is fetched anyway, and the fetch says which revision it got: no question asked.
   const revisions = opts.sources.map((source) => {
+    if (!opts.previous?.sets.some((s) => s.source === source.name)) return null;
     const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
     const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined };
     const pending = fetcher.revision(source.settings as never, source.secret as never, ctx);
@@ -138,9 +141,11 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
       const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l) };
       const revision = await revisions[index];
-      log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
-      result.revision = revision;
-      const allReusable = source.sets.every((s) => reusable(s, revision));
+      if (revision !== null) {
+        log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
+        result.revision = revision;
+      }
+      const allReusable = revision !== null && source.sets.every((s) => reusable(s, revision));
       if (allReusable) {
         for (const set of source.sets) {
           const prev = reusable(set, revision)!;
@@ -301,12 +306,19 @@ async function buildSets(
   });
 }
 
-/** Stores a set's files in the cache's objects/ (once per content); the bytes stored are the bytes hashed. */
+/**
+ * Stores a set's files in the cache's objects/ (once per content); the bytes stored are the bytes hashed. The
+ * staged copy is private to this run, and small files are read with one synchronous call (see inspectSet), with a
+ * yield to the event loop every 64 files.
+ */
 async function storeFiles(cache: CacheStore, inspected: InspectedSet, known: Set<string>): Promise<void> {
+  let count = 0;
   for (const file of inspected.files) {
     if (known.has(file.sha256)) continue;
+    if (++count % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
     if (!(await cache.has(objectKey(file.sha256)))) {
-      const body = await fs.readFile(path.join(inspected.dir, ...file.path.split("/")));
+      const staged = path.join(inspected.dir, ...file.path.split("/"));
+      const body = file.size <= SYNC_READ_MAX ? fsSync.readFileSync(staged) : await fs.readFile(staged);
       if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
       await cache.put(objectKey(file.sha256), body);
     }
