@@ -96,6 +96,14 @@ describe("gitFetcher over smart HTTP", () => {
     expect(await gitFetcher.revision(settings(url, "HEAD"), {}, ctx)).toBe(next);
   });
 
+  it("revision() is one HTTP request, also for a tag (a no-op resync is mostly these)", async () => {
+    for (const ref of ["main", "v1.0.0", "refs/tags/v2.0.0", "HEAD"]) {
+      const before = server.requests;
+      await gitFetcher.revision(settings(repoUrl, ref), {}, newCtx());
+      expect(server.requests - before, ref).toBe(1);
+    }
+  });
+
   it("reports a missing ref, a missing repository and an empty repository as not_found", async () => {
     expect(await codeOf(gitFetcher.revision(settings(repoUrl, "nope"), {}, newCtx()))).toBe("not_found");
     expect(await codeOf(gitFetcher.fetch(settings(repoUrl, "nope"), {}, newCtx()))).toBe("not_found");

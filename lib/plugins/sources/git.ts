@@ -198,18 +198,22 @@ async function withRemote<T>(
   }
 }
 
-/** Asks the remote which commit `ref` names (annotated tags peeled), without downloading objects. */
+/**
+ * Asks the remote which commit `ref` names (annotated tags peeled), without downloading objects. Protocol v1 on
+ * purpose: its ref advertisement is ONE request (v2 needs a capabilities request, then ls-refs), and a no-op
+ * resync is mostly these round trips (P2 in BENCHMARKS.md). Every candidate is looked up in that one answer.
+ */
 async function resolveRemoteRef(remote: Remote, ref: string): Promise<string> {
   if (SHA_RE.test(ref.trim())) return ref.trim().toLowerCase();
+  const refs = await git.listServerRefs({
+    http: remote.http,
+    url: remote.url,
+    onAuth: remote.onAuth,
+    protocolVersion: 1,
+    peelTags: true,
+    symrefs: true,
+  });
   for (const candidate of refCandidates(ref)) {
-    const refs = await git.listServerRefs({
-      http: remote.http,
-      url: remote.url,
-      onAuth: remote.onAuth,
-      prefix: candidate,
-      peelTags: true,
-      symrefs: candidate === "HEAD",
-    });
     const hit = refs.find((r) => r.ref === candidate);
     if (hit) return (hit.peeled ?? hit.oid).toLowerCase();
   }
