@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { objectKey, type CacheStore } from "../cache/types";
-import { readManifest, setKey, ZManifest, type Manifest, type SetEntry } from "../sync/manifest";
+import { readManifestWithBytes, setKey, ZManifest, type Manifest, type SetEntry } from "../sync/manifest";
 import { PluginSourceError } from "../types";
 import { eachLimit, IO_CONCURRENCY, sha256, summarize, verifyLocalSet } from "./local-copy";
 import { duplicateEntries, fileIn, GENERATION_DIR, generationDirName, setDigest, setDirOf, unsafeEntryReason } from "./paths";
@@ -92,16 +92,16 @@ async function materialize(opts: MaterializeOptions, dir: string): Promise<Mater
   const log = opts.log ?? (() => undefined);
   let cacheProblem = "no cache is configured";
   if (opts.cache) {
-    let manifest: Manifest | null = null;
+    let read: { manifest: Manifest; raw: Buffer } | null = null;
     try {
-      manifest = await readManifest(opts.cache, opts.generation);
-      if (manifest.generation !== opts.generation) throw new SetProblem(`it is the manifest of generation ${manifest.generation}`);
+      read = await readManifestWithBytes(opts.cache, opts.generation);
+      if (read.manifest.generation !== opts.generation) throw new SetProblem(`it is the manifest of generation ${read.manifest.generation}`);
     } catch (err) {
-      manifest = null;
+      read = null;
       cacheProblem = cacheReadProblem(opts.cache, opts.generation, err);
     }
     // Errors from here on are the local disk's: they are thrown, not mistaken for an unreachable cache.
-    if (manifest) return fromCache(opts.cache, manifest, dir, log);
+    if (read) return fromCache(opts.cache, read.manifest, read.raw, dir, log);
   }
   log("warn", `generation ${opts.generation}: ${cacheProblem}; verifying the local copy at ${dir}`);
   return fromLocal(opts.generation, dir, cacheProblem, log);
@@ -119,15 +119,21 @@ function cacheReadProblem(cache: CacheStore, generation: number, err: unknown): 
   return `the cache ${cache.location} is unreachable (${messageOf(err)})`;
 }
 
-async function fromCache(cache: CacheStore, manifest: Manifest, dir: string, log: LoaderLog): Promise<MaterializedGeneration> {
-  await fs.mkdir(dir, { recursive: true });
-  await writeAtomic(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 1));
+/**
+ * The per-set bookkeeping on the local runtime directory (markers, temp directories, renames) uses synchronous
+ * calls: a few hundred small awaited operations cost more than the copying (P3 in BENCHMARKS.md). The loop yields
+ * to the event loop between sets, so a reload while serving blocks it for about a set's worth of files at a time.
+ */
+async function fromCache(cache: CacheStore, manifest: Manifest, raw: Buffer, dir: string, log: LoaderLog): Promise<MaterializedGeneration> {
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(path.join(dir, "manifest.json"), raw);
   const dups = duplicateEntries(manifest);
   const sets: LoadedSet[] = [];
   for (const entry of manifest.sets) {
     const setDir = setDirOf(dir, entry);
     const unsafe = dups.has(entry) ? "the set is listed twice in the manifest" : unsafeEntryReason(entry);
     sets.push(unsafe ? failed(entry, setDir, unsafe, log) : await materializeSet(cache, entry, setDir, log));
+    await new Promise((resolve) => setImmediate(resolve));
   }
   log("info", `generation ${manifest.generation} materialised from the cache at ${dir}: ${summaryOf(sets)}`);
   return { generation: manifest.generation, manifest, origin: "cache", dir, sets };
@@ -136,13 +142,13 @@ async function fromCache(cache: CacheStore, manifest: Manifest, dir: string, log
 async function materializeSet(cache: CacheStore, entry: SetEntry, setDir: string, log: LoaderLog): Promise<LoadedSet> {
   const digest = setDigest(entry);
   const marker = `${setDir}.verified`;
-  if ((await readMarker(marker)) === digest && (await verifyLocalSet(setDir, entry.files)).length === 0) {
+  if (readMarker(marker) === digest && (await verifyLocalSet(setDir, entry.files)).length === 0) {
     return loaded(entry, setDir);
   }
-  await removeStaleTemps(setDir);
+  removeStaleTemps(setDir);
   const tmp = `${setDir}.tmp-${hex()}`;
   try {
-    await fs.mkdir(tmp, { recursive: true });
+    mkdirSync(tmp, { recursive: true });
     // Directories once, small files written synchronously: a thousand awaited mkdir/write calls cost more than the
     // bytes (P3 in BENCHMARKS.md).
     for (const dir of new Set(entry.files.map((f) => path.dirname(fileIn(tmp, f.path))))) mkdirSync(dir, { recursive: true });
@@ -156,9 +162,9 @@ async function materializeSet(cache: CacheStore, entry: SetEntry, setDir: string
       if (body.length !== f.size) throw new SetProblem(`${f.path}: size mismatch (${body.length} bytes in the cache, ${f.size} in the manifest)`);
       writeFileSync(fileIn(tmp, f.path), body, { flag: "wx" });
     });
-    await fs.rm(marker, { force: true });
-    await swapIntoPlace(tmp, setDir);
-    await writeAtomic(marker, JSON.stringify({ digest, files: entry.files.length, verifiedAt: new Date().toISOString() }));
+    rmSync(marker, { force: true });
+    swapIntoPlace(tmp, setDir);
+    writeAtomic(marker, JSON.stringify({ digest, files: entry.files.length, verifiedAt: new Date().toISOString() }));
     return loaded(entry, setDir);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
@@ -209,44 +215,49 @@ function summaryOf(sets: LoadedSet[]): string {
   return `${sets.length - bad} set(s) loaded${bad ? `, ${bad} failed the integrity check` : ""}`;
 }
 
-async function readMarker(file: string): Promise<string | null> {
+function readMarker(file: string): string | null {
   try {
-    const digest = (JSON.parse(await fs.readFile(file, "utf8")) as { digest?: unknown }).digest;
+    const digest = (JSON.parse(readFileSync(file, "utf8")) as { digest?: unknown }).digest;
     return typeof digest === "string" ? digest : null;
   } catch {
     return null;
   }
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
+function writeAtomic(file: string, body: string | Buffer): void {
   const tmp = `${file}.${hex()}.tmp`;
-  await fs.writeFile(tmp, text, { flag: "wx" });
-  await fs.rename(tmp, file);
+  writeFileSync(tmp, body, { flag: "wx" });
+  renameSync(tmp, file);
 }
 
 /** Renames a complete temp directory onto the set's directory, replacing a stale copy there. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
+function swapIntoPlace(tmp: string, target: string): void {
   try {
-    await fs.rename(tmp, target);
+    renameSync(tmp, target);
     return;
   } catch (err) {
     if (!["ENOTEMPTY", "EEXIST", "EISDIR", "ENOTDIR", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
   }
   const old = `${target}.old-${hex()}`;
-  await fs.rename(target, old);
-  await fs.rename(tmp, target);
-  await fs.rm(old, { recursive: true, force: true });
+  renameSync(target, old);
+  renameSync(tmp, target);
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** Temp and replaced directories a crashed materialisation left next to a set (old enough not to be in use). */
-async function removeStaleTemps(setDir: string): Promise<void> {
+function removeStaleTemps(setDir: string): void {
   const parent = path.dirname(setDir);
   const prefix = `${path.basename(setDir)}.`;
-  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
   for (const name of names) {
     if (!name.startsWith(`${prefix}tmp-`) && !name.startsWith(`${prefix}old-`)) continue;
-    const stat = await fs.stat(path.join(parent, name)).catch(() => null);
-    if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    const stat = statSync(path.join(parent, name), { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
 

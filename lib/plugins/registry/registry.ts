@@ -139,7 +139,8 @@ export function buildRegistry(opts: BuildRegistryOptions): Registry {
         continue;
       }
       const list = candidates.get(key) ?? [];
-      list.push({ ...structuredClone(descriptor), key, source: set.source, set: set.submodule, module, file: path.join(set.dir, ...file.split("/")) });
+      // No deep copy: the descriptors belong to the manifest parsed for this load, and are frozen with the registry.
+      list.push({ ...descriptor, key, source: set.source, set: set.submodule, module, file: path.join(set.dir, ...file.split("/")) });
       candidates.set(key, list);
     }
   }

@@ -54,8 +54,13 @@ export const ZManifest = z.object({
 export type Manifest = z.infer<typeof ZManifest>;
 
 export async function readManifest(cache: CacheStore, generation: number): Promise<Manifest> {
+  return (await readManifestWithBytes(cache, generation)).manifest;
+}
+
+/** The validated manifest and the exact bytes it was parsed from (the loader keeps those as its local copy). */
+export async function readManifestWithBytes(cache: CacheStore, generation: number): Promise<{ manifest: Manifest; raw: Buffer }> {
   const raw = await cache.get(manifestKey(generation));
-  return ZManifest.parse(JSON.parse(raw.toString("utf8")));
+  return { manifest: ZManifest.parse(JSON.parse(raw.toString("utf8"))), raw };
 }
 
 /** The set's key in logs and clash reports. */
