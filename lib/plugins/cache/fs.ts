@@ -22,6 +22,9 @@ export function fsCache(root: string): CacheStore {
     assertSafeKey(key);
     return path.join(abs, ...key.split("/"));
   };
+  /** Temp names: a random tag per store (other processes) and a counter (this one); randomBytes per put showed up in profiles. */
+  const tag = randomBytes(6).toString("hex");
+  let writes = 0;
   /** Directories this store created or found, so each is made once (objects/ has 256 of them). */
   const dirs = new Set<string>();
   const ensureDir = (dir: string) => {
@@ -44,7 +47,7 @@ export function fsCache(root: string): CacheStore {
     location: abs,
     async put(key, body) {
       const target = file(key);
-      const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+      const tmp = `${target}.${tag}${(++writes).toString(36)}.tmp`;
       ensureDir(path.dirname(target));
       if (body.length <= SYNC_MAX) {
         try {
