@@ -3,6 +3,7 @@ import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import pLimit from "p-limit";
 import { objectKey, manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
 import { describeSet } from "../describe/describe-set";
@@ -219,20 +220,6 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 /** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
 const setConcurrency = () => Math.max(1, Number(process.env.SYNC_SET_CONCURRENCY) || Math.min(4, os.availableParallelism()));
 
-/** `fn` over `items` with at most `limit` running at once; results in input order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
-
 type Built = { ok: true; entry: SetEntry } | { ok: false; error: string } | null;
 
 /**
@@ -251,13 +238,22 @@ async function buildSets(
   known: Set<string>,
   log: (level: LogLevel, line: string, set?: string) => void,
 ): Promise<Built[]> {
-  const staged = await mapConcurrent(sets, setConcurrency(), async (set) => {
+  const staged = await pLimit(setConcurrency()).map(sets, async (set) => {
     if (!needed(set)) return null;
     try {
       return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits) };
     } catch (err) {
       return { ok: false as const, error: reasonOf(err) };
     }
+  });
+  // The files are stored while the worker describes (the main thread is idle meanwhile). A set that then fails to
+  // describe leaves unreferenced objects, as an interrupted sync does: no manifest names them and GC removes them.
+  const storeLane = pLimit(setConcurrency());
+  const stored = staged.map((st) => {
+    if (opts.dryRun || !st?.ok) return null;
+    const storing = storeLane(() => storeFiles(opts.cache, st.inspected, known));
+    storing.catch(() => undefined); // awaited in the set's turn below
+    return storing;
   });
   // Module entries are tagged with the set's index: nested submodules may share an entry.
   const batchable = staged.flatMap((st, i) => (st?.ok ? [{ i, inspected: st.inspected }] : []));
@@ -272,7 +268,7 @@ async function buildSets(
   const ofSet = <T extends { module: string }>(list: T[], i: number) =>
     list.filter((x) => x.module.startsWith(`${i}:`)).map((x) => ({ ...x, module: x.module.slice(`${i}:`.length) }));
 
-  return mapConcurrent(sets, setConcurrency(), async (set, i): Promise<Built> => {
+  return pLimit(setConcurrency()).map(sets, async (set, i): Promise<Built> => {
     const st = staged[i];
     if (!st) return null;
     if (!st.ok) return st;
@@ -281,7 +277,7 @@ async function buildSets(
       let described = batch ? { descriptors: ofSet(batch.descriptors, i), errors: ofSet(batch.errors, i) } : null;
       if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
       if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
-      if (!opts.dryRun) await storeFiles(opts.cache, inspected, known);
+      await stored[i];
       log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
       return {
         ok: true,
