@@ -11,5 +11,19 @@ export const GET = withRole("member", {}, async ({ request }) => {
   const { body, etag } = pluginListBody(registry, generation, params.get("q")?.trim() || undefined, params.get("locale") ?? undefined);
   const headers = { etag, "cache-control": "private, no-cache" };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(body, { headers: { ...headers, "content-type": "application/json" } });
+  return new Response(streamOf(body), { headers: { ...headers, "content-type": "application/json", "content-length": String(body.byteLength) } });
 });
+
+/**
+ * The shared bytes as a one-chunk stream: `new Response(bytes)` copies them first (undici's defensive copy, 700 KiB
+ * per request for 1,000 plugins). A default (not byte) stream hands the chunk on as it is, and nothing on the way
+ * to the socket writes to it.
+ */
+function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}

@@ -166,6 +166,22 @@ describe("activation and rollback without restart", () => {
     expect(await listCodes()).toContain("cus_new");
   });
 
+  it("GET /api/plugins sends the shared serialised bytes with their length, without copying them per request", async () => {
+    const chunks = async () => {
+      const res = await pluginsApi.GET(jsonRequest("GET", "/api/plugins"), routeCtx());
+      const reader = res.body!.getReader();
+      const read: Uint8Array[] = [];
+      for (let r = await reader.read(); !r.done; r = await reader.read()) read.push(r.value);
+      return { read, length: res.headers.get("content-length") };
+    };
+    const first = await chunks();
+    const second = await chunks();
+    expect(first.read).toHaveLength(1);
+    expect(second.read[0]).toBe(first.read[0]);
+    expect(first.length).toBe(String(first.read[0].byteLength));
+    expect(JSON.parse(new TextDecoder().decode(first.read[0]))).toMatchObject({ groups: expect.any(Array) });
+  });
+
   it("GET /api/plugins as anonymous → 401; activation as a member → 403", async () => {
     signOut();
     expect((await pluginsApi.GET(jsonRequest("GET", "/api/plugins"), routeCtx())).status).toBe(401);
