@@ -6,10 +6,12 @@
  *   - runSync as P1 runs it, with the fetcher and the cache wrapped to time them: git revision (ls-remote), git
  *     fetch (isomorphic-git pack fetch, from the fetcher's own log line) and tree write, then the sets phase
  *     (wall time; Σ of cache has/put within it, which overlap when sets are built concurrently);
- *   - the stages again one by one on a fetched copy: inspectSet and describeSet per set (50 describe workers),
- *     the cache writes, and a bare `new Worker` start + exit for the same count (the floor of describe's design);
- *   - the git tree write split: isomorphic-git readTree / readBlob of every blob (delta chains resolved per blob)
- *     vs the file writes alone, async as writeTree does them and sync;
+ *   - the stages again one by one on a fetched copy: inspectSet and describeSet per set (50 describe workers, the
+ *     old design), describeSet of all sets in one worker (runSync now), the cache writes, and a bare
+ *     `new Worker` start + exit 50 times;
+ *   - the git tree write split: isomorphic-git readTree / readBlob of every blob (delta chains resolved per blob,
+ *     writeTree before) vs PackReader (writeTree now), the file writes alone, async and sync, and isomorphic-git's
+ *     indexPack of the fetched pack (part of its fetch, not ours to skip);
  *   - P2's no-op resync: 20 revision checks one after another vs all at once.
  */
 import { execFile } from "node:child_process";
@@ -25,6 +27,7 @@ import { fsCache } from "../lib/plugins/cache/fs";
 import { objectKey, type CacheStore } from "../lib/plugins/cache/types";
 import { describeSet } from "../lib/plugins/describe/describe-set";
 import { DEFAULT_FETCH_LIMITS, fetchers as defaultFetchers, gitFetcher } from "../lib/plugins/sources";
+import { PackReader } from "../lib/plugins/sources/git-pack";
 import { inspectSet } from "../lib/plugins/stage/inspect-set";
 import { runSync } from "../lib/plugins/sync/run-sync";
 import { generatePackages } from "./generate";
@@ -166,7 +169,12 @@ async function main() {
         if (res.errors.length) throw new Error(res.errors[0].error);
       }
       rec("stage: inspectSet × 50 (list + sha256 of 1,000 files)", inspect);
-      rec("stage: describeSet × 50 (one worker each)", describe);
+      rec("stage: describeSet × 50 (one worker each, as before 00955f0)", describe);
+      rec("stage: describeSet of all 50 sets' modules in one worker (runSync now)", await timeMs(async () => {
+        const all = inspected.flatMap((ins, i) => ins.modules.map((m) => ({ entry: `${i}:${m.entry}`, file: `${pkg.sets[i].submodule}/${m.file}` })));
+        const res = await describeSet(root, all);
+        if (res.errors.length) throw new Error(res.errors[0].error);
+      }));
       const cache = fsCache(temp("profsync-cache2"));
       rec("stage: cache writes (has + read + sha256 + put) × 1,000", await timeMs(async () => {
         for (const ins of inspected) {
@@ -207,6 +215,16 @@ async function main() {
       const readMs = await timeMs(async () => {
         for (const f of files) blobs.push((await isogit.readBlob({ fs, gitdir, oid: f.oid, cache: cacheObj })).blob);
       });
+      // What writeTree does now: our pack reader (open the pack, then each blob inflated once, natively).
+      const packMs = await timeMs(async () => {
+        const reader = PackReader.open(gitdir, DEFAULT_FETCH_LIMITS.maxBytes);
+        for (const f of files) if (!reader.read(f.oid)) throw new Error(`${f.oid} not in the pack`);
+      });
+      // isomorphic-git's fetch indexes the pack it downloaded (inflate + SHA-1 of every object, in JavaScript).
+      const packDir = path.join(gitdir, "objects", "pack");
+      const idx = fs.readdirSync(packDir).find((n) => n.endsWith(".idx"))!;
+      fs.rmSync(path.join(packDir, idx));
+      const indexMs = await timeMs(() => isogit.indexPack({ fs, dir: gitdir, gitdir, filepath: `objects/pack/${idx.replace(/\.idx$/, ".pack")}` }));
       const writeAsync = async (root: string) => {
         for (const d of dirs) await fsp.mkdir(path.join(root, ...d.split("/")));
         let next = 0;
@@ -226,9 +244,11 @@ async function main() {
       const wa = temp("profsync-wa");
       const ws = temp("profsync-ws");
       rec("tree write split: list tree (readTree)", listMs);
-      rec("tree write split: readBlob × 1,000 (sequential)", readMs);
-      rec("tree write split: fsp.mkdir + fsp.writeFile 8 at a time (as writeTree)", await timeMs(() => writeAsync(wa)));
-      rec("tree write split: mkdirSync + writeFileSync", await timeMs(() => writeSync(ws)));
+      rec("tree write split: isomorphic-git readBlob × 1,000 (sequential; writeTree before 5f74263)", readMs);
+      rec("tree write split: PackReader open + read × 1,000 (writeTree now)", packMs);
+      rec("tree write split: fsp.mkdir + fsp.writeFile 8 at a time (writeTree before)", await timeMs(() => writeAsync(wa)));
+      rec("tree write split: mkdirSync + writeFileSync (writeTree now)", await timeMs(() => writeSync(ws)));
+      rec("isomorphic-git indexPack of the fetched pack (part of its fetch)", indexMs);
       for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
     }
     console.log(`\nP1 setup: 50 sets, ${pkg.files} files, ${pkg.plugins} plugins; medians of ${RUNS} runs (ms)\n`);
