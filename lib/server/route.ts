@@ -9,6 +9,8 @@ import type { SessionUser } from "./auth/current-user";
 import { hasSyncToken } from "./sync/sync-token";
 
 const MAX_BODY = 256 * 1024;
+/** The schema of a route without a body, made once (not per request). */
+const NO_BODY = z.unknown();
 
 type Ctx = { params: Promise<Record<string, string>> };
 type Handler<S extends z.ZodType, T> = (args: {
@@ -29,7 +31,7 @@ export function withRole<S extends z.ZodType, T>(
 ) {
   return observed(async (request: Request, ctx: Ctx): Promise<Response> => {
     const params = ctx?.params ? await ctx.params : {};
-    const result: ActionResult<T> = await runSafely(role, opts.body ?? z.unknown(), () => readBody(request, Boolean(opts.body)), (input, user) =>
+    const result: ActionResult<T> = await runSafely(role, opts.body ?? NO_BODY, () => readBody(request, Boolean(opts.body)), (input, user) =>
       handler({ input: input as z.output<S>, user: user as SessionUser, params, request }),
     );
     return respond(result, opts.status);
