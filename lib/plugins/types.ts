@@ -62,6 +62,17 @@ export interface FetchResult {
   revision: string;
   files: number;
   bytes: number;
+  /**
+   * Size and sha256 of the regular files the fetcher wrote, by POSIX path relative to ctx.dir, when it hashed them
+   * anyway while writing (git). Staging trusts an entry whose size still matches instead of reading the file again:
+   * the directory is private to the sync run.
+   */
+  digests?: ReadonlyMap<string, FileDigest>;
+}
+
+export interface FileDigest {
+  size: number;
+  sha256: string;
 }
 
 /**

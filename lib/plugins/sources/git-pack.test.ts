@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyDelta, PackFormatError, PackReader } from "./git-pack";
+import { applyDelta, PackFormatError, PackReader, parseTree } from "./git-pack";
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
@@ -41,6 +41,10 @@ beforeAll(() => {
     const big = Buffer.from(Array.from({ length: 200_000 }, (_, k) => (k * 2654435761) >>> 24));
     big[100] = rev;
     fs.writeFileSync(path.join(repo, "big.bin"), big);
+    if (rev === 1) {
+      fs.writeFileSync(path.join(repo, "tool.sh"), "#!/bin/sh\necho hi\n", { mode: 0o755 });
+      fs.symlinkSync("set0/file0.js", path.join(repo, "link.js"));
+    }
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", `rev ${rev}`);
   }
@@ -116,6 +120,30 @@ describe("PackReader", () => {
     fs.writeFileSync(path.join(copy, "objects/pack/pack-x.pack"), "PACK but not really");
     fs.writeFileSync(path.join(copy, "objects/pack/pack-x.idx"), Buffer.alloc(2000));
     expect(() => PackReader.open(copy, 1 << 20)).toThrow(/not a packfile|version-2/);
+  });
+});
+
+describe("parseTree", () => {
+  it("gives every tree's entries as git ls-tree lists them (modes as isomorphic-git normalises them)", () => {
+    const reader = PackReader.open(path.join(repo, ".git"), 10 << 20);
+    const trees = objectsOf(repo).filter((o) => o.type === "tree");
+    expect(trees.length).toBeGreaterThan(5);
+    for (const t of trees) {
+      const listed = git(repo, "ls-tree", t.oid).toString().trim().split("\n").map((line) => {
+        const [meta, name] = line.split("\t");
+        const [mode, , oid] = meta.split(" ");
+        return { mode: mode === "040000" ? "040000" : mode, path: name, oid };
+      });
+      expect(parseTree(reader.read(t.oid)!.data)).toEqual(listed);
+    }
+  });
+
+  it("normalises modes and refuses a truncated entry", () => {
+    const oid = Buffer.alloc(20, 0xab);
+    const entry = (mode: string, name: string) => Buffer.concat([Buffer.from(`${mode} ${name}\0`), oid]);
+    expect(parseTree(Buffer.concat([entry("40000", "d"), entry("100664", "f"), entry("120000", "l")])).map((e) => e.mode)).toEqual(["040000", "100644", "120000"]);
+    expect(() => parseTree(entry("100644", "f").subarray(0, 15))).toThrow(PackFormatError);
+    expect(() => parseTree(Buffer.from("100644 no-nul"))).toThrow(/malformed tree entry at byte 0/);
   });
 });
 

@@ -182,6 +182,40 @@ export function applyDelta(delta: Buffer, base: Buffer, maxBytes: number): Buffe
   return out;
 }
 
+export interface TreeEntry {
+  mode: string;
+  path: string;
+  oid: string;
+}
+
+/** isomorphic-git's normalisation of tree entry modes (GitTree), so trees read either way give the same modes. */
+function normalizeMode(mode: string): string {
+  if (/^0?4/.test(mode)) return "040000";
+  if (/^1006/.test(mode)) return "100644";
+  if (/^1007/.test(mode)) return "100755";
+  if (/^120/.test(mode)) return "120000";
+  if (/^160/.test(mode)) return "160000";
+  return mode;
+}
+
+/** A tree object's entries ("<mode> <name>\0<20-byte oid>", repeated). Names are not checked here. */
+export function parseTree(data: Buffer): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  let p = 0;
+  while (p < data.length) {
+    const space = data.indexOf(0x20, p);
+    const nul = space < 0 ? -1 : data.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 21 > data.length) throw new PackFormatError(`malformed tree entry at byte ${p}`);
+    out.push({
+      mode: normalizeMode(data.toString("latin1", p, space)),
+      path: data.toString("utf8", space + 1, nul),
+      oid: data.toString("hex", nul + 1, nul + 21),
+    });
+    p = nul + 21;
+  }
+  return out;
+}
+
 export class PackReader {
   /**
    * Resolved objects that will be needed again: a base is used once by each of its dependents and once when it is

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -56,6 +57,10 @@ describe("gitFetcher over smart HTTP", () => {
     });
     expect(fs.existsSync(path.join(ctx.dir, ".git"))).toBe(false);
     expect(res.files).toBe(4);
+    // The digests of what it wrote, as staging would compute them from the files.
+    expect(Object.fromEntries(res.digests!)).toEqual(
+      Object.fromEntries(Object.entries(listFiles(ctx.dir)).map(([rel, text]) => [rel, { size: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") }])),
+    );
     expect(res.bytes).toBe(Object.values(listFiles(ctx.dir)).reduce((n, s) => n + Buffer.byteLength(s), 0));
     expect(await gitFetcher.revision(settings(repoUrl, "main"), {}, ctx)).toBe(res.revision);
   });

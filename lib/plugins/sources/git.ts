@@ -3,6 +3,7 @@
  * `fetch()` does a shallow single-ref fetch into a temp gitdir and writes the commit's tree straight from the object
  * store into ctx.dir (no checkout, no .git in ctx.dir).
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import http from "node:http";
@@ -15,6 +16,7 @@ import {
   PluginSourceError,
   type FetchContext,
   type FetchResult,
+  type FileDigest,
   type GitSettings,
   type SecretsByKind,
   type SourceFetcher,
@@ -33,7 +35,7 @@ import {
   networkErrorKind,
   redact,
 } from "./common";
-import { PackReader } from "./git-pack";
+import { PackReader, parseTree } from "./git-pack";
 
 const SHA_RE = /^[0-9a-f]{40}$/i;
 
@@ -227,12 +229,26 @@ interface Entry {
   executable?: boolean;
 }
 
-/** Reads the commit's tree recursively (trees only: cheap), validating names and counting files. */
-async function listTree(gitdir: string, cache: object, treeOid: string, budget: Budget, log: (l: string) => void, op: Operation) {
+/**
+ * Reads the commit's tree recursively (trees only: cheap), validating names and counting files. Trees come from
+ * the pack when they are in it (isomorphic-git's readTree resolves each tree's delta chain again), else from
+ * isomorphic-git. checkSegment refuses what would leave the directory or write a `.git` (any case).
+ */
+async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid: string, budget: Budget, log: (l: string) => void, op: Operation) {
   const out: Entry[] = [];
+  const readTree = async (oid: string) => {
+    const packed = pack.read(oid);
+    if (packed === null) return (await git.readTree({ fs, gitdir, oid, cache })).tree;
+    if (packed.type !== "tree") throw new PluginSourceError(`git object ${oid} is a ${packed.type}, not a tree`, "unsafe_path");
+    try {
+      return parseTree(packed.data);
+    } catch (e) {
+      throw new PluginSourceError(`git tree ${oid}: ${(e as Error).message}`, "unsafe_path");
+    }
+  };
   const walk = async (oid: string, prefix: string) => {
     op.throwIfAborted();
-    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
+    const tree = await readTree(oid);
     for (const e of tree) {
       checkSegment(e.path, `git tree entry ${JSON.stringify(prefix + e.path)}`);
       const rel = prefix + e.path;
@@ -270,10 +286,11 @@ async function listTree(gitdir: string, cache: object, treeOid: string, budget: 
  */
 async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: FetchContext, op: Operation) {
   const budget = new Budget(ctx.limits);
-  const entries = await listTree(gitdir, cache, treeOid, budget, ctx.log, op);
+  const pack = PackReader.open(gitdir, ctx.limits.maxBytes);
+  const entries = await listTree(gitdir, cache, pack, treeOid, budget, ctx.log, op);
   const root = await fsp.realpath(ctx.dir);
   const abs = (rel: string) => path.join(root, ...rel.split("/"));
-  const pack = PackReader.open(gitdir, ctx.limits.maxBytes);
+  const digests = new Map<string, FileDigest>();
   // Directories first, parents before children; mkdir without `recursive` fails on anything already there.
   for (const e of entries) if (e.kind === "dir") fs.mkdirSync(abs(e.rel));
   const links: string[] = [];
@@ -296,11 +313,12 @@ async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: Fe
     } else {
       // "wx": never follow or overwrite something already at that path.
       fs.writeFileSync(abs(e.rel), blob, { flag: "wx", mode: e.executable ? 0o755 : 0o644 });
+      digests.set(e.rel, { size: blob.byteLength, sha256: createHash("sha256").update(blob).digest("hex") });
     }
   }
   // Lexically fine links can still leave the root through other links: check where each one really leads.
   for (const rel of links) await checkLinkInside(root, rel);
-  return { files: budget.files, bytes: budget.bytes };
+  return { files: budget.files, bytes: budget.bytes, digests };
 }
 
 export const gitFetcher: SourceFetcher<"git"> = {
@@ -352,9 +370,9 @@ export const gitFetcher: SourceFetcher<"git"> = {
         op.throwIfAborted();
         const fetchedMs = Date.now() - started;
         const { oid: commit, commit: c } = await git.readCommit({ fs, gitdir, oid: head, cache });
-        const { files, bytes } = await writeTree(gitdir, cache, c.tree, ctx, op);
+        const { files, bytes, digests } = await writeTree(gitdir, cache, c.tree, ctx, op);
         ctx.log(`git: ${commit} fetched in ${fetchedMs} ms, ${files} files / ${bytes} bytes written in ${Date.now() - started - fetchedMs} ms`);
-        return { revision: commit, files, bytes };
+        return { revision: commit, files, bytes, digests };
       },
       () => fsp.rm(gitdir, { recursive: true, force: true }),
     );

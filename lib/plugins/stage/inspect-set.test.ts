@@ -78,6 +78,35 @@ describe("inspectSet", () => {
     expect(path.isAbsolute(out.dir)).toBe(true);
   });
 
+  it("takes a fetcher's digest of a file whose size matches, and reads the file when it does not", async () => {
+    await put("set/a.js", "aaaa");
+    await put("set/b.js", "bbbb");
+    await put("set/c.js", "cccc");
+    // What the fetcher said it wrote: a.js as written (a made-up hash shows it is used unread), b.js with another
+    // size (stale: read and hashed), c.js not listed (read and hashed). Keys are relative to the source root.
+    const digests = new Map([
+      ["set/a.js", { size: 4, sha256: "f".repeat(64) }],
+      ["set/b.js", { size: 5, sha256: "e".repeat(64) }],
+    ]);
+    const out = await inspectSet(root, set(), {}, digests);
+    expect(out.files).toEqual([
+      { path: "a.js", size: 4, sha256: "f".repeat(64) },
+      { path: "b.js", size: 4, sha256: sha("bbbb") },
+      { path: "c.js", size: 4, sha256: sha("cccc") },
+    ]);
+    // Limits hold for a trusted digest too.
+    const err = await failure(inspectSet(root, set(), { maxFileBytes: 3 }, digests));
+    expect(err.code).toBe("too_large");
+    expect(err.message).toBe('"a.js" is larger than 3 bytes');
+  });
+
+  it("never applies a digest to a symbolic link (the link's target is read)", async () => {
+    await put("set/real.js", "real");
+    await symlink("real.js", path.join(root, "set/alias.js"));
+    const out = await inspectSet(root, set(), {}, new Map([["set/alias.js", { size: 4, sha256: "f".repeat(64) }]]));
+    expect(out.files.find((f) => f.path === "alias.js")).toEqual({ path: "alias.js", size: 4, sha256: sha("real") });
+  });
+
   it("skips .git (directory or gitfile) and refuses a module inside it", async () => {
     await put("set/.git/HEAD", "ref: refs/heads/main\n");
     await put("set/.git/m.js");

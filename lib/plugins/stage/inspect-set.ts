@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { PluginSourceError } from "../types";
+import { PluginSourceError, type FileDigest } from "../types";
 import { isInside, realSubmoduleDir, resolveModule } from "./resolve-module";
 
 export interface SetLimits {
@@ -69,6 +69,7 @@ export async function inspectSet(
   sourceRoot: string,
   set: PluginSetRef,
   limits: Partial<SetLimits> = {},
+  digests?: ReadonlyMap<string, FileDigest>,
 ): Promise<InspectedSet> {
   const lim: SetLimits = { ...DEFAULT_SET_LIMITS, ...limits };
   const root = path.resolve(sourceRoot);
@@ -79,11 +80,13 @@ export async function inspectSet(
   let bytes = 0;
   let dirs = 0;
 
-  const addFile = async (rel: string, abs: string) => {
+  /** `known`: the fetcher's digest of this very file (not of a link's target), trusted when the size matches. */
+  const addFile = async (rel: string, abs: string, known?: FileDigest) => {
     if (files.length + 1 > lim.maxFiles) {
       throw new PluginSourceError(`the set has more than ${lim.maxFiles} files`, "too_large");
     }
-    const { size, sha256 } = await hashFile(abs, rel, lim.maxFileBytes);
+    if (known && known.size > lim.maxFileBytes) throw new PluginSourceError(`"${rel}" is larger than ${lim.maxFileBytes} bytes`, "too_large");
+    const { size, sha256 } = known ?? (await hashFile(abs, rel, lim.maxFileBytes));
     bytes += size;
     if (bytes > lim.maxSetBytes) {
       throw new PluginSourceError(`the set is larger than ${lim.maxSetBytes} bytes`, "too_large");
@@ -111,7 +114,8 @@ export async function inspectSet(
       if (info.isDirectory()) {
         await walk(abs, rel);
       } else if (info.isFile()) {
-        await addFile(rel, abs);
+        const known = digests?.get(`${set.submodule}/${rel}`);
+        await addFile(rel, abs, known && known.size === info.size ? known : undefined);
       } else if (info.isSymbolicLink()) {
         let target: string;
         try {

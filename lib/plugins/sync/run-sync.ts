@@ -9,7 +9,7 @@ import { findClashes } from "../describe/clashes";
 import { describeSet } from "../describe/describe-set";
 import { fetchers as defaultFetchers } from "../sources";
 import { inspectSet, SYNC_READ_MAX, type InspectedSet, type SetLimits } from "../stage/inspect-set";
-import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
+import type { FetchLimits, FetchResult, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
 
 export interface SyncSetInput {
@@ -163,7 +163,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         result.bytes = fetched.bytes;
         result.files = fetched.files;
         log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
-        const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision), dir, fetched.revision, known, log);
+        const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision), dir, fetched, known, log);
         source.sets.forEach((set, i) => {
           const outcome = built[i];
           if (!outcome) {
@@ -234,14 +234,14 @@ async function buildSets(
   sets: SyncSetInput[],
   needed: (set: SyncSetInput) => boolean,
   root: string,
-  revision: string,
+  fetched: FetchResult,
   known: Set<string>,
   log: (level: LogLevel, line: string, set?: string) => void,
 ): Promise<Built[]> {
   const staged = await pLimit(setConcurrency()).map(sets, async (set) => {
     if (!needed(set)) return null;
     try {
-      return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits) };
+      return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits, fetched.digests) };
     } catch (err) {
       return { ok: false as const, error: reasonOf(err) };
     }
@@ -287,7 +287,7 @@ async function buildSets(
           version: set.version,
           importModules: set.importModules,
           configHash: configHash(set),
-          revision,
+          revision: fetched.revision,
           status: "fresh",
           syncedAt: new Date().toISOString(),
           files: inspected.files,
