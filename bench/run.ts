@@ -2,6 +2,7 @@
  * npm run bench [-- P1 P3 ...] [--runs N]: runs the benchmarks (all by default) and prints a table of medians and
  * ratios against their in-run baselines. Results are recorded in BENCHMARKS.md with the command that made them.
  */
+import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { machine, removeTmpDirs, type Result } from "./lib";
 import { p7 } from "./picker.bench";
@@ -26,6 +27,10 @@ async function main() {
   console.log(`machine: ${machine()}\n`);
   const results: Result[] = [];
   for (const id of ids) {
+    // Flush what the previous benchmark left for the kernel to write back (P1/P2 write and delete thousands of
+    // files): otherwise that writeback lands in the next one's runs. P3's activation writes 1,000 files while its
+    // baseline only reads; after P2 it measured +190 ms in a full run and +31 ms alone.
+    execFileSync("sync");
     process.stdout.write(`${id} … `);
     const r = await BENCHES[id](runs);
     results.push(r);
