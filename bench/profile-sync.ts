@@ -243,7 +243,7 @@ async function main() {
       };
       const wa = temp("profsync-wa");
       const ws = temp("profsync-ws");
-      rec("tree write split: list tree (readTree)", listMs);
+      rec("tree write split: list tree with isomorphic-git readTree (writeTree before a9e914a)", listMs);
       rec("tree write split: isomorphic-git readBlob × 1,000 (sequential; writeTree before 5f74263)", readMs);
       rec("tree write split: PackReader open + read × 1,000 (writeTree now)", packMs);
       rec("tree write split: fsp.mkdir + fsp.writeFile 8 at a time (writeTree before)", await timeMs(() => writeAsync(wa)));
