@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
-import { PluginSourceError, type FetchContext, type FetchLimits } from "../types";
+import type { FetchContext, FetchLimits } from "../types";
 
 /**
  * Helpers shared by the fetcher tests: temp directories removed after each test, a fetch context writing into a
- * fresh one, the fetched tree as { path: content } (symlinks as "-> target"), and a call's PluginSourceError code.
+ * fresh one, and the fetched tree as { path: content } (symlinks as "-> target").
  * Call at the top level of a test file (it registers an afterEach).
  */
 export function fetchKit(prefix: string, limits: FetchLimits, defaults: Partial<FetchContext> = {}) {
@@ -36,15 +36,4 @@ export function listFiles(dir: string): Record<string, string> {
   };
   walk(dir, "");
   return out;
-}
-
-/** "ok", or the PluginSourceError code the promise rejected with (other errors are rethrown). */
-export async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PluginSourceError) return e.code;
-    throw e;
-  }
-  return "ok";
 }

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FetchLimits } from "../types";
-import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { codeOf } from "../__fixtures__/source-error";
 import { fsFetcher } from "./fs";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 1_000, totalTimeoutMs: 10_000, maxBytes: 1 << 20, maxFiles: 100 };

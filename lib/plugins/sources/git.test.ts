@@ -5,24 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../__fixtures__/git-server";
-import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { codeOf, sourceErrorOf } from "../__fixtures__/source-error";
 import { makeTestTls, type TestTls } from "../__fixtures__/tls";
-import { PluginSourceError, type FetchLimits, type GitSettings } from "../types";
+import type { FetchLimits, GitSettings } from "../types";
 import { gitFetcher } from "./git";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 50 << 20, maxFiles: 1_000 };
 
 const { newCtx } = fetchKit("opsflow-git", LIMITS);
-
-async function errorOf(p: Promise<unknown>): Promise<PluginSourceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PluginSourceError) return e;
-    throw e;
-  }
-  throw new Error("expected a PluginSourceError");
-}
 
 const settings = (url: string, ref = "main", username = ""): GitSettings => ({ url, ref, username });
 
@@ -176,11 +167,11 @@ describe("gitFetcher over smart HTTP", () => {
     try {
       const limits = { ...LIMITS, connectTimeoutMs: 300, totalTimeoutMs: 5_000 };
       let t0 = Date.now();
-      const e1 = await errorOf(gitFetcher.fetch(settings(`http://127.0.0.1:${sport}/x.git`), {}, newCtx({ limits })));
+      const e1 = await sourceErrorOf(gitFetcher.fetch(settings(`http://127.0.0.1:${sport}/x.git`), {}, newCtx({ limits })));
       expect(e1.code).toBe("timeout");
       expect(Date.now() - t0).toBeLessThan(2_000);
       t0 = Date.now();
-      const e2 = await errorOf(
+      const e2 = await sourceErrorOf(
         gitFetcher.revision(settings(`http://127.0.0.1:${sport}/x.git`), {}, newCtx({ limits: { ...limits, connectTimeoutMs: 5_000, totalTimeoutMs: 400 } })),
       );
       expect(e2.code).toBe("timeout");
@@ -248,12 +239,12 @@ describe("gitFetcher with auth", () => {
       () => gitFetcher.fetch(settings(url), { token: wrong }, newCtx()),
       () => gitFetcher.revision(settings(url), { token: wrong }, newCtx()),
     ]) {
-      const e = await errorOf(call());
+      const e = await sourceErrorOf(call());
       expect(e.code).toBe("auth");
       expect(e.message).not.toContain(wrong);
       expect(e.message).not.toContain(Buffer.from(`x-access-token:${wrong}`).toString("base64"));
     }
-    const e = await errorOf(gitFetcher.fetch(settings(url), {}, newCtx()));
+    const e = await sourceErrorOf(gitFetcher.fetch(settings(url), {}, newCtx()));
     expect(e.code).toBe("auth");
     expect(e.message).toMatch(/authentication/);
   });
@@ -278,7 +269,7 @@ describe("gitFetcher over https", () => {
     expect(listFiles(ctx.dir)).toEqual({ "a.js": "tls" });
     expect(await gitFetcher.revision(settings(url), {}, ctx)).toBe(res.revision);
 
-    const e = await errorOf(gitFetcher.fetch(settings(url), {}, newCtx({ allowHttp: false })));
+    const e = await sourceErrorOf(gitFetcher.fetch(settings(url), {}, newCtx({ allowHttp: false })));
     expect(e.code).toBe("network");
     expect(e.message).toMatch(/CERT|certificate|UNABLE_TO_VERIFY|self.signed/i);
     expect(await codeOf(gitFetcher.revision(settings(url), {}, newCtx({ allowHttp: false })))).toBe("network");

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
-import { codeOf, fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
+import { codeOf, sourceErrorOf } from "../__fixtures__/source-error";
 import { makeTestTls } from "../__fixtures__/tls";
 import { PluginSourceError, type FetchLimits, type S3Settings } from "../types";
 import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./s3";
@@ -12,16 +13,6 @@ const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, m
 const paged = createS3Fetcher({ pageSize: 4 });
 
 const { newCtx } = fetchKit("opsflow-s3", LIMITS);
-
-async function errorOf(p: Promise<unknown>): Promise<PluginSourceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PluginSourceError) return e;
-    throw e;
-  }
-  throw new Error("expected a PluginSourceError");
-}
 
 describe("s3Fetcher against s3rver", () => {
   let s3: S3Server;
@@ -92,7 +83,7 @@ describe("s3Fetcher against s3rver", () => {
   });
 
   it("maps wrong credentials to auth and a missing bucket to not_found", async () => {
-    const e = await errorOf(paged.fetch(base, { secretAccessKey: "wrong-secret-XYZ" }, newCtx()));
+    const e = await sourceErrorOf(paged.fetch(base, { secretAccessKey: "wrong-secret-XYZ" }, newCtx()));
     expect(e.code).toBe("auth");
     expect(e.message).toMatch(/SignatureDoesNotMatch/);
     expect(e.message).not.toContain("wrong-secret-XYZ");

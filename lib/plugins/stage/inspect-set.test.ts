@@ -6,22 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PluginSourceError } from "../types";
 import { DEFAULT_SET_LIMITS, inspectSet } from "./inspect-set";
+import { sourceErrorOf } from "../__fixtures__/source-error";
 
 const EXAMPLES = fileURLToPath(new URL("../../../examples/plugins", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../__fixtures__/sets", import.meta.url));
 const posix = process.platform !== "win32";
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
-
-async function failure(p: Promise<unknown>): Promise<PluginSourceError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PluginSourceError);
-  return e as PluginSourceError;
-}
 
 describe("inspectSet", () => {
   let root: string;
@@ -95,7 +86,7 @@ describe("inspectSet", () => {
       { path: "c.js", size: 4, sha256: sha("cccc") },
     ]);
     // Limits hold for a trusted digest too.
-    const err = await failure(inspectSet(root, set(), { maxFileBytes: 3 }, digests));
+    const err = await sourceErrorOf(inspectSet(root, set(), { maxFileBytes: 3 }, digests));
     expect(err.code).toBe("too_large");
     expect(err.message).toBe('"a.js" is larger than 3 bytes');
   });
@@ -115,31 +106,31 @@ describe("inspectSet", () => {
     await put("set/m.js");
     const out = await inspectSet(root, set(["set.m"]));
     expect(out.files.map((f) => f.path)).toEqual([".gitignore", "m.js"]);
-    const e = await failure(inspectSet(root, set(["set/.git/m.js"])));
+    const e = await sourceErrorOf(inspectSet(root, set(["set/.git/m.js"])));
     expect(e.code).toBe("module_not_found");
   });
 
   it("checks the submodule: missing, not a directory, unsafe name", async () => {
     await put("file");
-    expect((await failure(inspectSet(root, set([], "nope")))).code).toBe("not_found");
-    expect((await failure(inspectSet(root, set([], "file")))).code).toBe("not_found");
-    expect((await failure(inspectSet(root, set([], "../x")))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(inspectSet(root, set([], "nope")))).code).toBe("not_found");
+    expect((await sourceErrorOf(inspectSet(root, set([], "file")))).code).toBe("not_found");
+    expect((await sourceErrorOf(inspectSet(root, set([], "../x")))).code).toBe("unsafe_path");
   });
 
   it("fails the set on an import module that is missing or outside the submodule", async () => {
     await put("set/m.js");
     await put("other/m.js");
-    const e = await failure(inspectSet(root, set(["set.m", "set.missing"])));
+    const e = await sourceErrorOf(inspectSet(root, set(["set.m", "set.missing"])));
     expect(e.code).toBe("module_not_found");
     expect(e.message).toContain("set.missing");
-    expect((await failure(inspectSet(root, set(["other.m"])))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(inspectSet(root, set(["other.m"])))).code).toBe("unsafe_path");
   });
 
   describe("limits", () => {
     it("refuses a file over maxFileBytes (and accepts one exactly at it)", async () => {
       await put("set/big.bin", Buffer.alloc(100));
       await expect(inspectSet(root, set(), { maxFileBytes: 100 })).resolves.toMatchObject({ bytes: 100 });
-      const e = await failure(inspectSet(root, set(), { maxFileBytes: 99 }));
+      const e = await sourceErrorOf(inspectSet(root, set(), { maxFileBytes: 99 }));
       expect(e.code).toBe("too_large");
       expect(e.message).toContain("big.bin");
     });
@@ -148,20 +139,20 @@ describe("inspectSet", () => {
       await put("set/a.bin", Buffer.alloc(60));
       await put("set/b.bin", Buffer.alloc(60));
       await expect(inspectSet(root, set(), { maxSetBytes: 120 })).resolves.toMatchObject({ bytes: 120 });
-      expect((await failure(inspectSet(root, set(), { maxSetBytes: 119 }))).code).toBe("too_large");
+      expect((await sourceErrorOf(inspectSet(root, set(), { maxSetBytes: 119 }))).code).toBe("too_large");
     });
 
     it("refuses a set over maxFiles", async () => {
       for (const n of ["a", "b", "c"]) await put(`set/d/${n}.js`);
       await expect(inspectSet(root, set(), { maxFiles: 3 })).resolves.toMatchObject({ files: expect.any(Array) });
-      const e = await failure(inspectSet(root, set(), { maxFiles: 2 }));
+      const e = await sourceErrorOf(inspectSet(root, set(), { maxFiles: 2 }));
       expect(e.code).toBe("too_large");
       expect(e.message).toContain("more than 2 files");
     });
 
     it("bounds the number of directories by maxFiles too", async () => {
       await mkdir(path.join(root, "set/a/b/c"), { recursive: true });
-      expect((await failure(inspectSet(root, set(), { maxFiles: 3 }))).code).toBe("too_large");
+      expect((await sourceErrorOf(inspectSet(root, set(), { maxFiles: 3 }))).code).toBe("too_large");
     });
   });
 
@@ -170,7 +161,7 @@ describe("inspectSet", () => {
       await put("secret.txt", "s3cr3t");
       await put("set/m.js");
       await symlink(path.join(root, "secret.txt"), path.join(root, "set/leak.txt"));
-      const e = await failure(inspectSet(root, set()));
+      const e = await sourceErrorOf(inspectSet(root, set()));
       expect(e.code).toBe("unsafe_path");
       expect(e.message).toContain("leak.txt");
     });
@@ -178,24 +169,24 @@ describe("inspectSet", () => {
     it("refuses a symlink escaping with a relative target", async () => {
       await put("set/m.js");
       await symlink("../../../../../../../../etc/hostname", path.join(root, "set/host"));
-      expect((await failure(inspectSet(root, set()))).code).toBe("unsafe_path");
+      expect((await sourceErrorOf(inspectSet(root, set()))).code).toBe("unsafe_path");
     });
 
     it("refuses a symlink to a directory, inside the set or out", async () => {
       await put("set/lib/a.js");
       await symlink("lib", path.join(root, "set/alias"), "dir");
-      const e = await failure(inspectSet(root, set()));
+      const e = await sourceErrorOf(inspectSet(root, set()));
       expect(e.code).toBe("unsafe_path");
       expect(e.message).toContain("directory");
       await rm(path.join(root, "set/alias"));
       await symlink(".", path.join(root, "set/self"), "dir");
-      expect((await failure(inspectSet(root, set()))).code).toBe("unsafe_path");
+      expect((await sourceErrorOf(inspectSet(root, set()))).code).toBe("unsafe_path");
     });
 
     it("refuses a dangling symlink", async () => {
       await put("set/m.js");
       await symlink("nowhere.js", path.join(root, "set/gone.js"));
-      expect((await failure(inspectSet(root, set()))).code).toBe("unsafe_path");
+      expect((await sourceErrorOf(inspectSet(root, set()))).code).toBe("unsafe_path");
     });
 
     it("records a symlink to a file inside the set under the link's path with the target's content", async () => {
@@ -213,7 +204,7 @@ describe("inspectSet", () => {
       const outside = await mkdtemp(path.join(os.tmpdir(), "opsflow-outside-"));
       try {
         await symlink(outside, path.join(root, "set"), "dir");
-        expect((await failure(inspectSet(root, set()))).code).toBe("unsafe_path");
+        expect((await sourceErrorOf(inspectSet(root, set()))).code).toBe("unsafe_path");
       } finally {
         await rm(outside, { recursive: true, force: true });
       }
@@ -224,7 +215,7 @@ describe("inspectSet", () => {
       const server = net.createServer();
       await new Promise<void>((resolve) => server.listen(path.join(root, "set/sock"), resolve));
       try {
-        const e = await failure(inspectSet(root, set()));
+        const e = await sourceErrorOf(inspectSet(root, set()));
         expect(e.code).toBe("unsafe_path");
         expect(e.message).toContain("special file");
       } finally {
@@ -234,7 +225,7 @@ describe("inspectSet", () => {
 
     it("refuses a name with a backslash", async () => {
       await put("set/a\\b.js");
-      const e = await failure(inspectSet(root, set()));
+      const e = await sourceErrorOf(inspectSet(root, set()));
       expect(e.code).toBe("unsafe_path");
     });
   });

@@ -5,19 +5,11 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PluginSourceError } from "../types";
 import { moduleCandidates, resolveModule } from "./resolve-module";
+import { sourceErrorOf } from "../__fixtures__/source-error";
 
 const EXAMPLES = fileURLToPath(new URL("../../../examples/plugins", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../__fixtures__/sets", import.meta.url));
 const links = process.platform !== "win32";
-
-async function failure(p: Promise<unknown>): Promise<PluginSourceError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PluginSourceError);
-  return e as PluginSourceError;
-}
 
 describe("moduleCandidates", () => {
   it("expands a dotted path in the documented order and keeps a file path as is", () => {
@@ -85,11 +77,11 @@ describe("resolveModule", () => {
 
   it("names the entry and every candidate when nothing is found", async () => {
     await mkdir(path.join(root, "set"));
-    const e = await failure(resolveModule(root, "set", "set.x.y"));
+    const e = await sourceErrorOf(resolveModule(root, "set", "set.x.y"));
     expect(e.code).toBe("module_not_found");
     expect(e.message).toContain('"set.x.y"');
     expect(e.message).toContain("set/x/y.js, set/x/y.mjs, set/x/y/index.js, set/x/y/index.mjs");
-    const f = await failure(resolveModule(root, "set", "set/x.mjs"));
+    const f = await sourceErrorOf(resolveModule(root, "set", "set/x.mjs"));
     expect(f.code).toBe("module_not_found");
     expect(f.message).toContain("set/x.mjs");
   });
@@ -97,18 +89,18 @@ describe("resolveModule", () => {
   it("refuses a module written outside the submodule", async () => {
     await touch("other/m.js");
     await touch("set/m.js");
-    expect((await failure(resolveModule(root, "set", "other.m"))).code).toBe("unsafe_path");
-    expect((await failure(resolveModule(root, "set", "other/m.js"))).code).toBe("unsafe_path");
-    expect((await failure(resolveModule(root, "set", "set/../other/m.js"))).code).toBe("unsafe_path");
-    expect((await failure(resolveModule(root, "se", "set.m"))).code).toBe("unsafe_path"); // prefix, not a parent
+    expect((await sourceErrorOf(resolveModule(root, "set", "other.m"))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(resolveModule(root, "set", "other/m.js"))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(resolveModule(root, "set", "set/../other/m.js"))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(resolveModule(root, "se", "set.m"))).code).toBe("unsafe_path"); // prefix, not a parent
   });
 
   it("checks the submodule: missing, a file, unsafe", async () => {
     await touch("file");
-    expect((await failure(resolveModule(root, "nope", "nope.m"))).code).toBe("not_found");
-    expect((await failure(resolveModule(root, "file", "file.m"))).code).toBe("not_found");
-    expect((await failure(resolveModule(root, "../x", "../x/m.js"))).code).toBe("unsafe_path");
-    expect((await failure(resolveModule(path.join(root, "missing-root"), "set", "set.m"))).code).toBe("not_found");
+    expect((await sourceErrorOf(resolveModule(root, "nope", "nope.m"))).code).toBe("not_found");
+    expect((await sourceErrorOf(resolveModule(root, "file", "file.m"))).code).toBe("not_found");
+    expect((await sourceErrorOf(resolveModule(root, "../x", "../x/m.js"))).code).toBe("unsafe_path");
+    expect((await sourceErrorOf(resolveModule(path.join(root, "missing-root"), "set", "set.m"))).code).toBe("not_found");
   });
 
   describe.runIf(links)("symlinks", () => {
@@ -116,7 +108,7 @@ describe("resolveModule", () => {
       await touch("outside.js");
       await mkdir(path.join(root, "set"));
       await symlink(path.join(root, "outside.js"), path.join(root, "set/m.js"));
-      const e = await failure(resolveModule(root, "set", "set.m"));
+      const e = await sourceErrorOf(resolveModule(root, "set", "set.m"));
       expect(e.code).toBe("unsafe_path");
       expect(e.message).toContain("set/m.js");
     });
@@ -125,7 +117,7 @@ describe("resolveModule", () => {
       await touch("elsewhere/m.mjs");
       await mkdir(path.join(root, "set"));
       await symlink(path.join(root, "elsewhere"), path.join(root, "set/lib"), "dir");
-      expect((await failure(resolveModule(root, "set", "set/lib/m.mjs"))).code).toBe("unsafe_path");
+      expect((await sourceErrorOf(resolveModule(root, "set", "set/lib/m.mjs"))).code).toBe("unsafe_path");
     });
 
     it("refuses a submodule that links outside the source root", async () => {
@@ -133,7 +125,7 @@ describe("resolveModule", () => {
       try {
         await writeFile(path.join(outside, "m.js"), "export default 1;\n");
         await symlink(outside, path.join(root, "set"), "dir");
-        expect((await failure(resolveModule(root, "set", "set.m"))).code).toBe("unsafe_path");
+        expect((await sourceErrorOf(resolveModule(root, "set", "set.m"))).code).toBe("unsafe_path");
       } finally {
         await rm(outside, { recursive: true, force: true });
       }
@@ -148,7 +140,7 @@ describe("resolveModule", () => {
     it("treats a dangling link as not found", async () => {
       await mkdir(path.join(root, "set"));
       await symlink("missing.js", path.join(root, "set/m.js"));
-      expect((await failure(resolveModule(root, "set", "set.m"))).code).toBe("module_not_found");
+      expect((await sourceErrorOf(resolveModule(root, "set", "set.m"))).code).toBe("module_not_found");
     });
   });
 });
