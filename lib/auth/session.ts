@@ -44,7 +44,8 @@ export async function sessionUserId(): Promise<string | undefined> {
   const now = Date.now();
   const hit = unsealed.get(seal, now);
   if (hit) return hit;
-  const { userId } = await unsealData<SessionData>(seal, { password: deriveKey("session").toString("base64url"), ttl: TTL_SECONDS });
+  const { password, ttl } = options(); // the same key and TTL as getSession's
+  const { userId } = await unsealData<SessionData>(seal, { password, ttl });
   if (userId) unsealed.set(seal, userId, Math.min(now + UNSEALED_MS, sealExpiry(seal) ?? Infinity));
   return userId;
 }
