@@ -1,8 +1,8 @@
 /**
  * P3 — start-up activation of a 1,000-plugin generation from the fs cache into a fresh runtime dir (materialise +
  *      build the registry), against reading + sha256 of the same object files.                target ≤ +50 ms
- * P5 — worker dispatch of a no-op plugin (pool.execute round trip, median), against a direct in-thread call of the
- *      same function.                                                                          target ≤ 2 ms
+ * P5 — a no-op plugin through a warm plugin host (pool.execute round trip, median: a confined child process),
+ *      against a direct in-process call of the same function.                                 target ≤ 2 ms
  */
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -17,7 +17,7 @@ import { buildRegistry } from "../lib/plugins/registry/registry";
 import { DEFAULT_FETCH_LIMITS } from "../lib/plugins/sources";
 import { readManifest, type Manifest } from "../lib/plugins/sync/manifest";
 import { runSync } from "../lib/plugins/sync/run-sync";
-import { createExecutionPool } from "../lib/plugins/worker/pool";
+import { createExecutionPool } from "../lib/plugins/host/pool";
 import { generatePackages } from "./generate";
 import { fmt, median, paired, timeMs, tmpDir, type Result } from "./lib";
 
@@ -139,7 +139,7 @@ export async function p5(runs: number): Promise<Result> {
   const dir = tmpDir("p5");
   const file = path.join(dir, "noop.mjs");
   fs.writeFileSync(file, NOOP_MODULE);
-  const pool = createExecutionPool({ name: "bench", maxThreads: 1, minThreads: 1 });
+  const pool = createExecutionPool({ name: "bench", maxHosts: 1 });
   try {
     const mod = (await import(pathToFileURL(file).href)) as { plugins: { code: string; version: string; name: string; group: { code: string; name: string }; inputs: []; outputs: []; execute: (i: unknown, c: unknown) => Promise<unknown> }[] };
     const plugin = mod.plugins[0];
@@ -169,7 +169,7 @@ export async function p5(runs: number): Promise<Result> {
     const baseline = median(direct);
     return {
       id: "P5",
-      measure: `pool.execute round trip of a no-op plugin, 1 warm thread (ms, median of ${runs} × ${ROUND_TRIPS})`,
+      measure: `pool.execute round trip of a no-op plugin, 1 warm plugin host (ms, median of ${runs} × ${ROUND_TRIPS})`,
       value: subject,
       baseline,
       unit: "ms",

@@ -49,7 +49,7 @@ describe("metrics", () => {
       plugins: { loaded: 5, failed: 2, carriedOver: 1 },
       loadedAt: new Date().toISOString(),
     });
-    setPoolStatsProvider(() => ({ threads: 4, queued: 3 }));
+    setPoolStatsProvider(() => ({ hosts: 4, queued: 3 }));
     const { body } = await renderMetrics();
     expect(sample(body, "opsflow_active_generation")).toBe(gen.id);
     expect(sample(body, "opsflow_active_generation_age_seconds")).toBeGreaterThanOrEqual(60);
@@ -57,8 +57,8 @@ describe("metrics", () => {
     expect(sample(body, 'opsflow_plugins{state="loaded"}')).toBe(5);
     expect(sample(body, 'opsflow_plugins{state="failed"}')).toBe(2);
     expect(sample(body, 'opsflow_plugins{state="carried_over"}')).toBe(1);
-    expect(sample(body, "opsflow_worker_pool_threads")).toBe(4);
-    expect(sample(body, "opsflow_worker_pool_queue")).toBe(3);
+    expect(sample(body, "opsflow_plugin_hosts")).toBe(4);
+    expect(sample(body, "opsflow_plugin_host_queue")).toBe(3);
   });
 
   it("a failing pool provider reads as zero instead of breaking the scrape", async () => {
@@ -66,7 +66,7 @@ describe("metrics", () => {
       throw new Error("pool closed");
     });
     const { body } = await renderMetrics();
-    expect(sample(body, "opsflow_worker_pool_threads")).toBe(0);
+    expect(sample(body, "opsflow_plugin_hosts")).toBe(0);
   });
 
   it("records plugin executions and HTTP requests", async () => {

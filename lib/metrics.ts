@@ -10,14 +10,14 @@ import { getRuntimeStatus } from "./server/runtime/status";
  */
 
 export interface PoolStats {
-  threads: number;
+  hosts: number;
   queued: number;
 }
 
 function create() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  let poolStats: () => PoolStats = () => ({ threads: 0, queued: 0 });
+  let poolStats: () => PoolStats = () => ({ hosts: 0, queued: 0 });
   /** Generation id → when it was built (it never changes, so one DB read per generation). */
   const builtAt = new Map<number, number>();
 
@@ -103,16 +103,16 @@ function create() {
       registers: [registry],
     }),
     poolThreads: new Gauge({
-      name: "opsflow_worker_pool_threads",
-      help: "Worker threads of the plugin execution pool.",
+      name: "opsflow_plugin_hosts",
+      help: "Live plugin host processes of the served generation's execution pool.",
       registers: [registry],
       collect() {
-        this.set(safeStats().threads);
+        this.set(safeStats().hosts);
       },
     }),
     poolQueue: new Gauge({
-      name: "opsflow_worker_pool_queue",
-      help: "Plugin executions waiting for a worker thread.",
+      name: "opsflow_plugin_host_queue",
+      help: "Plugin executions waiting for a plugin host.",
       registers: [registry],
       collect() {
         this.set(safeStats().queued);
@@ -132,7 +132,7 @@ function create() {
     try {
       return poolStats();
     } catch {
-      return { threads: 0, queued: 0 };
+      return { hosts: 0, queued: 0 };
     }
   }
   return m;
@@ -160,7 +160,7 @@ export function recordExecution(plugin: string, status: string, seconds: number)
   metrics.executionDuration.observe({ status }, seconds);
 }
 
-/** The runtime registers how to read its worker pool's size and queue (read at every scrape). */
+/** The runtime registers how to read its execution pool's hosts and queue (read at every scrape). */
 export function setPoolStatsProvider(fn: () => PoolStats): void {
   metrics.setPoolStats(fn);
 }

@@ -14,10 +14,13 @@ import { setRuntimeStatus, type RuntimeStatus } from "@/lib/server/runtime/statu
 import { startSync } from "@/lib/server/sync/start-sync";
 import { jsonRequest, routeCtx, signInAs, signOut } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
+import { confinement } from "@/lib/plugins/host/confinement";
 
 /** Operations endpoints: liveness, readiness, and the Prometheus metrics after a real sync. */
 
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
+/** What /api/ready reports about plugin confinement on this machine (reported, not part of readiness). */
+const CONFINEMENT = confinement().network === "isolated" ? "ok" : "degraded";
 const EXAMPLES = path.resolve("examples/plugins");
 const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"], position: 0 };
 
@@ -65,12 +68,12 @@ describe("GET /api/ready", () => {
 
   it("is not ready before the runtime's first load (no worker pool yet)", async () => {
     setRuntimeStatus(status({ poolUp: false, loadedAt: null }));
-    expect(await ready()).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "ok", pool: "down" } } });
+    expect(await ready()).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "ok", pool: "down", confinement: CONFINEMENT } } });
   });
 
   it("is ready with no active generation in the database and none loaded (a new install)", async () => {
     setRuntimeStatus(status({}));
-    expect(await ready()).toEqual({ status: 200, body: { status: "ready", checks: { db: "ok", generation: "ok", pool: "ok" } } });
+    expect(await ready()).toEqual({ status: 200, body: { status: "ready", checks: { db: "ok", generation: "ok", pool: "ok", confinement: CONFINEMENT } } });
   });
 
   it("flips to not ready when the active generation fails verification, and back after a good one", async () => {
@@ -81,11 +84,11 @@ describe("GET /api/ready", () => {
       expect(await ready()).toMatchObject({ status: 503, body: { checks: { generation: "not_loaded" } } });
 
       setRuntimeStatus(status({ generation: gen.id, activeInDb: gen.id, verified: true, origin: "cache", plugins: { loaded: 3, failed: 0, carriedOver: 0 } }));
-      expect(await ready()).toEqual({ status: 200, body: { status: "ready", checks: { db: "ok", generation: "ok", pool: "ok" } } });
+      expect(await ready()).toEqual({ status: 200, body: { status: "ready", checks: { db: "ok", generation: "ok", pool: "ok", confinement: CONFINEMENT } } });
 
       setRuntimeStatus(status({ generation: gen.id, activeInDb: gen.id, verified: false, origin: "cache", problem: "some plugin sets failed verification" }));
       const failed = await ready();
-      expect(failed).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "verification_failed", pool: "ok" } } });
+      expect(failed).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "verification_failed", pool: "ok", confinement: CONFINEMENT } } });
       expect(JSON.stringify(failed.body)).not.toMatch(/plugin sets|cache|test/);
 
       setRuntimeStatus(status({ generation: gen.id, activeInDb: gen.id, verified: true, origin: "cache" }));
@@ -107,7 +110,7 @@ describe("GET /api/ready", () => {
       const res = await get(readyApi.GET, "/api/ready");
       expect(res.status).toBe(503);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ status: "not_ready", checks: { db: "unreachable", generation: "ok", pool: "ok" } });
+      expect(JSON.parse(text)).toEqual({ status: "not_ready", checks: { db: "unreachable", generation: "ok", pool: "ok", confinement: CONFINEMENT } });
       expect(text).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|postgres/);
     } finally {
       setTestDatabase(database);
@@ -188,8 +191,8 @@ describe("GET /api/metrics", () => {
       expect(sample('opsflow_plugins{state="loaded"}')).toBe(3);
       expect(sample('opsflow_plugins{state="failed"}')).toBe(1);
       expect(sample('opsflow_plugins{state="carried_over"}')).toBe(2);
-      expect(text).toMatch(/^opsflow_worker_pool_threads \d+$/m);
-      expect(text).toMatch(/^opsflow_worker_pool_queue \d+$/m);
+      expect(text).toMatch(/^opsflow_plugin_hosts \d+$/m);
+      expect(text).toMatch(/^opsflow_plugin_host_queue \d+$/m);
       expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     });
   });

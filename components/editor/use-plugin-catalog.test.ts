@@ -23,7 +23,6 @@ function listing(n: number): RegistryGroup[] {
       source: i % 2 ? "builtin" : "team",
       set: null,
       module: null,
-      file: "/srv/x.mjs",
     } as RegistryPlugin;
     group.plugins.push({ code: latest.code, name: latest.name, description: latest.description, versions: ["2.0.0", "1.0.0"], latest, source: latest.source });
   }
@@ -34,9 +33,10 @@ describe("picker search", () => {
   const catalog = toCatalog(listing(1000));
   const all = catalog.flatMap((g) => g.plugins);
 
-  it("keeps the descriptor without server details, and every version", () => {
+  it("keeps the descriptor without registry details, and every version", () => {
     expect(all).toHaveLength(1000);
-    expect(all[0].latest).not.toHaveProperty("file");
+    expect(all[0].latest).not.toHaveProperty("key");
+    expect(all[0].latest).not.toHaveProperty("set");
     expect(all[0]).toMatchObject({ code: "p_0", versions: ["2.0.0", "1.0.0"], group: { code: "CUS" }, source: "team" });
   });
 

@@ -147,7 +147,7 @@ export function toCatalog(groups: RegistryGroup[]): CatalogGroup[] {
     code: g.code,
     name: g.name,
     plugins: g.plugins.map((p) => {
-      const { key: _k, source: _s, set: _set, module: _m, file: _f, ...latest } = p.latest;
+      const { key: _k, source: _s, set: _set, module: _m, ...latest } = p.latest;
       return {
         code: p.code,
         name: p.name,

@@ -3,14 +3,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * A plain .mjs file shipped beside the plugin library (worker scripts, the built-in plugins), found next to the
- * calling module when it runs from source (tsx, vitest), else under `<cwd>/lib/plugins/` — inside a Next server
- * bundle `import.meta.url` no longer points at the source tree, so deployments ship lib/plugins/ with the app.
- * `rel` is relative to lib/plugins, e.g. "worker/execute-worker.mjs".
+ * A plain .mjs file shipped with the plugin library (the plugin hosts' scripts, the built-in plugins), by its path
+ * relative to lib/plugins (e.g. "host/execute-host.mjs"). Found beside this module when it runs from source (tsx,
+ * vitest, the CLIs), else under `<cwd>/lib/plugins/`: inside a Next server bundle `import.meta.url` no longer
+ * points at the source tree, so deployments ship lib/plugins/ with the app (and run it from the app's directory).
  */
-export function shippedFile(callerUrl: string, rel: string): string {
+export function shippedFile(rel: string): string {
   try {
-    const file = fileURLToPath(new URL(`./${path.posix.basename(rel)}`, callerUrl));
+    const file = fileURLToPath(new URL(`./${rel}`, import.meta.url));
     if (existsSync(file)) return file;
   } catch {
     // not a file: URL (bundled): use the fallback below

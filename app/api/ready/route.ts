@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { observed } from "@/lib/server/route";
+import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntimeStatus } from "@/lib/server/runtime/status";
 
 export const dynamic = "force-dynamic";
@@ -7,12 +8,17 @@ export const dynamic = "force-dynamic";
 const DB_TIMEOUT_MS = 2000;
 
 type Checks = { db: "ok" | "unreachable"; generation: "ok" | "not_loaded" | "verification_failed"; pool: "ok" | "down" };
+/** What plugin code is confined by here: "ok" (files, environment, processes, network), "degraded" (network open). */
+type Confinement = "ok" | "degraded";
 
 // GET /api/ready - readiness: 200 { status: "ready", checks } or 503 { status: "not_ready", checks } naming the failing checks
 export const GET = observed(async () => {
   const checks = await check();
   const ready = Object.values(checks).every((c) => c === "ok");
-  return Response.json({ status: ready ? "ready" : "not_ready", checks }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  // The confinement is reported, not part of readiness: a degraded one is a property of the machine, the same on
+  // every instance, and routing traffic away would not change it (it is logged at WARN at start).
+  const confinement: Confinement = hostSettings().confinement.network === "isolated" ? "ok" : "degraded";
+  return Response.json({ status: ready ? "ready" : "not_ready", checks: { ...checks, confinement } }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
 });
 
 /**

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { inspectSet } from "../stage/inspect-set";
-import { describeSet, describeWorkerFile, type DescribeResult } from "./describe-set";
+import { describeHostFile, describeSet, type DescribeResult } from "./describe-set";
 
 const EXAMPLES = fileURLToPath(new URL("../../../examples/plugins", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../__fixtures__/sets", import.meta.url));
@@ -130,20 +130,13 @@ describe("describeSet", () => {
       delete process.env.OPSFLOW_TEST_SECRET;
     });
 
-    it("gives plugin code an empty environment and never runs it in this thread", async () => {
+    it("gives plugin code an empty environment and never runs it in this process", async () => {
       process.env.OPSFLOW_TEST_SECRET = "s3cr3t-value";
       const r = await describeSet(dirOf("broken"), mods("env.mjs"));
       expect(r.errors).toEqual([]);
       expect(r.descriptors[0].description).toBe("secret=undefined keys=0");
       expect(JSON.stringify(r)).not.toContain("s3cr3t-value");
       expect((globalThis as Record<string, unknown>).__opsflowLoaded).toBeUndefined();
-    });
-
-    it("does not share the environment (no SHARE_ENV) and starts the worker with an empty env", () => {
-      const source = readFileSync(fileURLToPath(new URL("./describe-set.ts", import.meta.url)), "utf8");
-      expect(source).not.toContain("SHARE_ENV");
-      expect(source).toMatch(/env: \{\},/);
-      expect(source).toMatch(/execArgv: \[\],/);
     });
 
     it("refuses module files that are not relative paths inside the set, without loading them", async () => {
@@ -171,14 +164,14 @@ describe("describeSet", () => {
       expect(r.output.length).toBe(16 * 1024);
     });
 
-    it("locates the worker script next to the module", () => {
-      const file = describeWorkerFile();
-      expect(file).toBe(fileURLToPath(new URL("./worker.mjs", import.meta.url)));
+    it("locates the describe host script in lib/plugins/host", () => {
+      const file = describeHostFile();
+      expect(file).toBe(fileURLToPath(new URL("../host/describe-host.mjs", import.meta.url)));
       expect(existsSync(file)).toBe(true);
     });
   });
 
-  describe("hostile modules (the main thread keeps working)", () => {
+  describe("hostile modules (the server keeps working)", () => {
     const ticking = () => {
       let ticks = 0;
       const t = setInterval(() => ticks++, 20);
@@ -195,7 +188,6 @@ describe("describeSet", () => {
       const elapsed = Date.now() - started;
       expect(stop()).toBeGreaterThan(20); // timers kept firing during the loop
       expect(elapsed).toBeGreaterThanOrEqual(1400);
-      expect(elapsed).toBeLessThan(5000);
       expect(r.descriptors.map((d) => d.code)).toEqual(["fix_ok"]);
       expect(r.errors).toEqual([
         { module: "m:loop.mjs", error: "timed out after 1500 ms" },
@@ -218,28 +210,22 @@ describe("describeSet", () => {
       expect(again).toMatchObject({ errors: [], descriptors: [{ code: "fix_ok" }] });
     });
 
-    it("ends only the worker on process.exit()", async () => {
+    it("fails only the module that calls process.exit(); the next one still loads", async () => {
       const r = await describeSet(dirOf("hostile"), mods("ok.mjs", "exit.mjs", "console.mjs"));
-      expect(r.descriptors.map((d) => d.code)).toEqual(["fix_ok"]);
-      expect(r.errors).toEqual([
-        { module: "m:exit.mjs", error: "process.exit() called while loading" },
-        {
-          module: "m:console.mjs",
-          error: 'not loaded: "m:exit.mjs" ended the describe worker (process.exit() called while loading)',
-        },
-      ]);
+      expect(r.descriptors.map((d) => d.code)).toEqual(["fix_ok", "fix_noisy"]);
+      expect(r.errors).toEqual([{ module: "m:exit.mjs", error: "process.exit() called while loading" }]);
       const again = await describeSet(dirOf("hostile"), mods("ok.mjs"));
       expect(again).toMatchObject({ errors: [], descriptors: [{ code: "fix_ok" }] });
     });
 
-    it("reports a worker that crashes while loading; the modules after it are not loaded", async () => {
+    it("reports a host that crashes while loading; the modules after it are not loaded", async () => {
       const r = await describeSet(dirOf("hostile"), mods("ok.mjs", "crash.mjs", "console.mjs"));
       expect(r.descriptors.map((d) => d.code)).toEqual(["fix_ok"]);
       expect(r.errors).toEqual([
-        { module: "m:crash.mjs", error: "the describe worker failed: Error: crashed the worker" },
+        { module: "m:crash.mjs", error: "the describe host failed: Error: crashed the worker" },
         {
           module: "m:console.mjs",
-          error: 'not loaded: "m:crash.mjs" ended the describe worker (the describe worker failed: Error: crashed the worker)',
+          error: 'not loaded: "m:crash.mjs" ended the describe host (the describe host failed: Error: crashed the worker)',
         },
       ]);
     });

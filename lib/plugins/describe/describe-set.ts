@@ -1,13 +1,16 @@
-import { shippedFile } from "../shipped-file";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { z } from "zod";
 import { describePlugin, pluginsOf, type PluginDescriptor } from "../contract";
+import { shippedFile } from "../shipped-file";
+import { isOutOfMemory, spawnHost, uncaughtLine } from "../host/spawn-host";
 
 export interface DescribeOptions {
   /** Budget for the whole set (worker start included). Default 15 s. */
   timeoutMs?: number;
-  /** The worker's old-generation heap cap. Default 128 MB. */
+  /** The host's old-generation heap cap. Default 128 MB. */
   maxHeapMb?: number;
+  /** What the host may read: default the set directory; a batch of sets gives each set's directory. */
+  read?: string[];
 }
 
 export type ModuleDescriptor = PluginDescriptor & { module: string };
@@ -30,27 +33,24 @@ export const DEFAULT_DESCRIBE_HEAP_MB = 128;
 const MAX_OUTPUT = 16 * 1024;
 const TAG = "\u0000t";
 
-/**
- * The worker script. `new URL("./worker.mjs", import.meta.url)` works under node, tsx and vitest; a bundler that
- * rewrites it to something that is not an existing file (e.g. a Next server bundle) falls back to
- * `<cwd>/lib/plugins/describe/worker.mjs`, so a deployment must ship that file next to the app.
- */
-export function describeWorkerFile(): string {
-  return shippedFile(import.meta.url, "describe/worker.mjs");
+/** The describe host script (see shippedFile for where a deployment keeps it). */
+export function describeHostFile(): string {
+  return shippedFile("host/describe-host.mjs");
 }
 
 type Outcome = { ns: Record<string, unknown> } | { error: string };
 
 /**
- * Imports a plugin set's modules in ONE worker thread (empty env, no execArgv, heap and time capped, console
- * output captured) and validates what they export against the contract in this thread. Plugin code never runs
- * in the calling thread. `modules[].file` is relative to `setDir` (as inspectSet returns it).
+ * Imports a plugin set's modules in ONE describe host — a confined child process (see host/confinement.ts) that
+ * may read the set and nothing else, with an empty environment, no network, heap and time capped, console output
+ * captured — and validates what they export against the contract here. Plugin code never runs in the server
+ * process. `modules[].file` is relative to `setDir` (as inspectSet returns it).
  *
  * Every failure is data in `errors`: an import error's first line ("SyntaxError: …"), a contract violation
  * ("plugins[1].inputs.0.type: …"), a duplicate code+version within the set (the first one wins), a timeout
  * ("timed out after N ms", given to every module not described yet), heap exhaustion ("exceeded the memory limit
- * (N MB)", likewise), process.exit() ("process.exit() called while loading"; the modules after it are reported
- * as not loaded).
+ * (N MB)", likewise), process.exit() ("process.exit() called while loading": that module only), a host that dies
+ * ("the describe host failed: …"; the modules after it are reported as not loaded).
  */
 export async function describeSet(
   setDir: string,
@@ -66,7 +66,8 @@ export async function describeSet(
   const toLoad = modules.map((m, i) => ({ ...m, i })).filter((m) => outcomes[m.i] === undefined);
   let output = "";
   if (toLoad.length > 0) {
-    const run = await runWorker(path.resolve(setDir), toLoad, timeoutMs, maxHeapMb);
+    const dir = path.resolve(setDir);
+    const run = await runHost(dir, toLoad, opts.read ?? [dir], timeoutMs, maxHeapMb);
     run.outcomes.forEach((o, k) => (outcomes[toLoad[k].i] = o));
     output = run.output;
   }
@@ -152,86 +153,90 @@ function firstLine(e: unknown): string {
   return text.split("\n", 1)[0].trim().slice(0, 500);
 }
 
-type WorkerMessage = { type: "module"; index: number; ns?: Record<string, unknown>; error?: string } | { type: "done" };
+const ZHostMessage = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("loading"), index: z.number().int().nonnegative() }),
+  z.object({ t: z.literal("module"), index: z.number().int().nonnegative(), ns: z.record(z.string(), z.unknown()).optional(), error: z.string().max(2_000).optional(), output: z.string().optional() }),
+  z.object({ t: z.literal("done"), output: z.string().optional() }),
+  z.object({ t: z.literal("failed"), error: z.string().max(2_000) }),
+]);
 
-function runWorker(
+/** Largest message a describe host may send (one module's exports). */
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+function runHost(
   setDir: string,
   modules: { entry: string; file: string }[],
+  read: string[],
   timeoutMs: number,
   maxHeapMb: number,
 ): Promise<{ outcomes: (Outcome | undefined)[]; output: string }> {
-  return new Promise((resolve, reject) => {
-    const state = new SharedArrayBuffer(8);
-    const flags = new Int32Array(state);
-    flags[0] = -1;
+  return new Promise((resolve) => {
     const outcomes: (Outcome | undefined)[] = modules.map(() => undefined);
     let output = "";
     let done = false;
-    /** Why the worker ended early; `all`: the set's budget ran out, so every module not described gets it. */
+    let loading = -1;
+    /** Why the host ended early; `all`: the set's budget ran out, so every module not described gets it. */
     let cause: { text: string; all: boolean } | undefined;
-
-    let worker: Worker;
-    try {
-      // Reflect.construct, not `new Worker(path)`: Turbopack treats the latter as a bundler worker entry and, unable
-      // to resolve a run-time path, pulls every file under lib/plugins (tests, fixtures) into the server build.
-      worker = Reflect.construct(Worker, [describeWorkerFile(), {
-        name: "opsflow-describe",
-        workerData: { setDir, modules: modules.map(({ entry, file }) => ({ entry, file })), state },
-        env: {},
-        argv: [],
-        execArgv: [],
-        stdin: false,
-        stdout: true,
-        stderr: true,
-        resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-      }]) as Worker;
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    const capture = (chunk: Buffer | string) => {
-      if (output.length < MAX_OUTPUT) output += String(chunk).slice(0, MAX_OUTPUT - output.length);
+    const capture = (text: string | undefined) => {
+      if (text && output.length < MAX_OUTPUT) output += text.slice(0, MAX_OUTPUT - output.length);
     };
-    worker.stdout.on("data", capture);
-    worker.stderr.on("data", capture);
 
+    const host = spawnHost({
+      script: describeHostFile(),
+      read,
+      cwd: setDir,
+      heapMb: maxHeapMb,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      onMessage(raw) {
+        const parsed = ZHostMessage.safeParse(raw);
+        if (!parsed.success) {
+          cause ??= { text: "the describe host sent a message outside the protocol", all: false };
+          return host.kill(cause.text);
+        }
+        const m = parsed.data;
+        if (m.t === "loading") loading = m.index;
+        else if (m.t === "module" && m.index < outcomes.length && outcomes[m.index] === undefined) {
+          capture(m.output);
+          outcomes[m.index] = m.error !== undefined ? { error: m.error } : { ns: m.ns ?? {} };
+          loading = -1;
+        } else if (m.t === "done") {
+          capture(m.output);
+          done = true;
+          host.kill("done"); // stop whatever timers the plugin code left behind
+        } else if (m.t === "failed") {
+          cause ??= { text: `the describe host failed: ${m.error}`, all: false };
+        }
+      },
+    });
+    host.ready.then(
+      () => host.send({ t: "describe", setDir, modules: modules.map(({ file }) => ({ file })) }),
+      () => undefined,
+    );
     const timer = setTimeout(() => {
       if (done) return;
       cause ??= { text: `timed out after ${timeoutMs} ms`, all: true };
-      void worker.terminate();
+      host.kill(cause.text);
     }, timeoutMs);
 
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "done") {
-        done = true;
-        void worker.terminate(); // stop whatever timers the plugin code left behind
-      } else if (m.type === "module" && outcomes[m.index] === undefined) {
-        outcomes[m.index] = typeof m.error === "string" ? { error: m.error } : { ns: m.ns ?? {} };
-      }
-    });
-    worker.on("error", (e: Error & { code?: string }) => {
-      if (done) return;
-      cause ??=
-        e.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? { text: `exceeded the memory limit (${maxHeapMb} MB)`, all: true }
-          : { text: `the describe worker failed: ${firstLine(e)}`, all: false };
-    });
-    worker.on("exit", (code) => {
+    void host.exited.then((exit) => {
       clearTimeout(timer);
       if (!done) {
-        const current = Atomics.load(flags, 0);
-        cause ??=
-          Atomics.load(flags, 1) === 1
-            ? { text: "process.exit() called while loading", all: false }
-            : code === 13
-              ? { text: "top-level await never settled", all: false }
-              : { text: `the describe worker exited (code ${code}) while loading`, all: false };
+        const uncaught = uncaughtLine(exit.stderr);
+        cause ??= isOutOfMemory(exit)
+          ? { text: `exceeded the memory limit (${maxHeapMb} MB)`, all: true }
+          : exit.reason && exit.reason !== "done"
+            ? { text: exit.reason, all: false }
+            : uncaught
+              ? { text: `the describe host failed: ${uncaught}`, all: false }
+              : loading >= 0 && (exit.code === 0 || exit.code === 13)
+                ? { text: "top-level await never settled", all: false }
+                : { text: `the describe host exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) while loading`, all: false };
         outcomes.forEach((o, i) => {
           if (o !== undefined) return;
           const text =
-            cause!.all || current < 0 || i <= current
+            cause!.all || loading < 0 || i <= loading
               ? cause!.text
-              : `not loaded: "${modules[current].entry}" ended the describe worker (${cause!.text})`;
+              : `not loaded: "${modules[loading].entry}" ended the describe host (${cause!.text})`;
           outcomes[i] = { error: text };
         });
       }

@@ -157,10 +157,12 @@ describe("into the registry", () => {
     );
     for (const p of remote) {
       const set = g.sets.find((s) => s.source === p.source && s.submodule === p.set)!;
-      expect(p.file!.startsWith(set.dir + path.sep)).toBe(true);
-      expect(fs.existsSync(p.file!)).toBe(true);
+      const at = r.locate(p.code, p.version)!;
+      expect(at.root).toBe(set.dir);
+      expect(at.file.startsWith(set.dir + path.sep)).toBe(true);
+      expect(fs.existsSync(at.file)).toBe(true);
     }
-    expect(r.get("cus_greet")!.file).toBe(path.join(byName(g, "examples").dir, "collections", "greet.mjs"));
+    expect(r.locate("cus_greet", "1.0.0")!.file).toBe(path.join(byName(g, "examples").dir, "collections", "greet.mjs"));
     expect(r.problems).toEqual([]);
   });
 });

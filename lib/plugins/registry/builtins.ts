@@ -2,18 +2,18 @@ import { shippedFile } from "../shipped-file";
 import type { PluginDescriptor } from "../contract";
 
 /**
- * The built-in plugins shipped with the app. Their code lives in builtin-plugins.mjs, which only a worker imports (no
- * plugin code runs in the main thread, ours included); the picker needs descriptors only, so they are declared
- * here as data, in the normalised form `describePlugin` returns. builtins.test.ts checks the two stay equal.
+ * The built-in plugins shipped with the app. Their code lives in lib/plugins/builtins/builtin-plugins.mjs, which
+ * only a plugin host imports (no plugin code runs in the server process, ours included); the picker needs
+ * descriptors only, so they are declared here as data, in the normalised form `describePlugin` returns.
+ * builtins.test.ts checks the two stay equal.
  */
 
 /**
- * The module a worker imports to run a built-in. `new URL("./builtin-plugins.mjs", import.meta.url)` works under node, tsx
- * and vitest; a bundler that rewrites it to something that is not an existing file (e.g. a Next server bundle)
- * falls back to `<cwd>/lib/plugins/registry/builtin-plugins.mjs`, so a deployment must ship that file next to the app.
+ * The module a plugin host imports to run a built-in. It has a directory of its own, which is all the built-ins'
+ * host may read (see host/confinement.ts).
  */
 export function builtinModuleFile(): string {
-  return shippedFile(import.meta.url, "registry/builtin-plugins.mjs");
+  return shippedFile("builtins/builtin-plugins.mjs");
 }
 
 export const BUILTIN_MODULE_FILE: string = builtinModuleFile();

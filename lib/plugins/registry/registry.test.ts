@@ -112,10 +112,16 @@ describe("buildRegistry", () => {
     ]);
   });
 
-  it("points each plugin at its module file; built-ins at builtin-plugins.mjs", () => {
+  it("locates each plugin's module file and set directory; built-ins at builtin-plugins.mjs; descriptors carry no path", () => {
     const r = registry(sets);
-    expect(r.get("cus_sum")).toMatchObject({ module: "mods.main", file: path.join("/rt/g00000003/sets/git-src/custom_plugins", "main.mjs") });
-    expect(r.get("builtin_log")).toMatchObject({ source: "builtin", set: null, module: null, file: BUILTIN_MODULE_FILE });
+    const setDir = "/rt/g00000003/sets/git-src/custom_plugins";
+    expect(r.get("cus_sum")).toMatchObject({ module: "mods.main" });
+    expect(r.locate("cus_sum", r.get("cus_sum")!.version)).toEqual({ file: path.join(setDir, "main.mjs"), root: setDir });
+    expect(r.get("builtin_log")).toMatchObject({ source: "builtin", set: null, module: null });
+    expect(r.locate("builtin_log", "1.0.0")).toEqual({ file: BUILTIN_MODULE_FILE, root: path.dirname(BUILTIN_MODULE_FILE) });
+    expect(r.locate("cus_sum", "9.9.9")).toBeUndefined();
+    expect(JSON.stringify(r.list())).not.toContain("/rt/");
+    expect(JSON.stringify(r.all())).not.toContain(path.dirname(BUILTIN_MODULE_FILE));
     expect(r.get("cus_sum")).not.toHaveProperty("module", undefined);
   });
 

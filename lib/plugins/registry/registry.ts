@@ -16,9 +16,16 @@ export type RegistryPlugin = PluginDescriptor & {
   set: string | null;
   /** The import-module entry that exports the plugin; null for built-ins. */
   module: string | null;
-  /** Absolute path of the module file a worker imports (then finds the export by code + version). */
-  file: string | null;
 };
+
+/**
+ * Where a plugin's code is on this instance: the module file a plugin host imports (then finds the export by code
+ * + version) and the set's directory, all the host may read. Kept apart from the descriptors, which go to browsers.
+ */
+export interface PluginLocation {
+  file: string;
+  root: string;
+}
 
 export interface RegistryProblem {
   source: string;
@@ -65,6 +72,8 @@ export interface Registry {
   versions(code: string): string[];
   /** Every plugin, by code then newest version first. */
   all(): readonly RegistryPlugin[];
+  /** Where the exact version's code is (undefined for an unknown plugin). Server-side only. */
+  locate(code: string, version: string): PluginLocation | undefined;
 }
 
 export interface BuildRegistryOptions {
@@ -103,11 +112,14 @@ export function buildRegistry(opts: BuildRegistryOptions): Registry {
   const conflicts: RegistryConflict[] = [];
   const keyOf = (p: { code: string; version: string }) => `${p.code}@${p.version}`;
 
+  const locations = new Map<string, PluginLocation>();
   const builtinKeys = new Set<string>();
+  const builtinLocation = { file: opts.builtinModuleFile, root: path.dirname(opts.builtinModuleFile) };
   for (const d of opts.builtins) {
     if (builtinKeys.has(keyOf(d))) continue;
     builtinKeys.add(keyOf(d));
-    plugins.push({ ...structuredClone(d), key: keyOf(d), source: BUILTIN_SOURCE, set: null, module: null, file: opts.builtinModuleFile });
+    plugins.push({ ...structuredClone(d), key: keyOf(d), source: BUILTIN_SOURCE, set: null, module: null });
+    locations.set(keyOf(d), builtinLocation);
   }
 
   const clashed = new Set<string>();
@@ -116,7 +128,7 @@ export function buildRegistry(opts: BuildRegistryOptions): Registry {
     conflicts.push({ code: c.code, version: c.version, kind: "clash", sets: [...c.sets] });
   }
 
-  const candidates = new Map<string, RegistryPlugin[]>();
+  const candidates = new Map<string, { plugin: RegistryPlugin; location: PluginLocation }[]>();
   const shadowed = new Map<string, RegistryConflict>();
   for (const set of opts.sets) {
     if (set.status === "integrity_failed" || set.status === "carried_over") {
@@ -140,16 +152,20 @@ export function buildRegistry(opts: BuildRegistryOptions): Registry {
       }
       const list = candidates.get(key) ?? [];
       // No deep copy: the descriptors belong to the manifest parsed for this load, and are frozen with the registry.
-      list.push({ ...descriptor, key, source: set.source, set: set.submodule, module, file: path.join(set.dir, ...file.split("/")) });
+      list.push({ plugin: { ...descriptor, key, source: set.source, set: set.submodule, module }, location: { file: path.join(set.dir, ...file.split("/")), root: set.dir } });
       candidates.set(key, list);
     }
   }
   conflicts.push(...shadowed.values());
   for (const list of candidates.values()) {
-    const sets = [...new Set(list.map((p) => `${p.source}/${p.set}`))];
+    const sets = [...new Set(list.map(({ plugin: p }) => `${p.source}/${p.set}`))];
+    const first = list[0];
     // Two loaded sets with one code@version that the manifest does not list as a clash (a hand-made manifest).
-    if (sets.length > 1) conflicts.push({ code: list[0].code, version: list[0].version, kind: "clash", sets });
-    else plugins.push(list[0]);
+    if (sets.length > 1) conflicts.push({ code: first.plugin.code, version: first.plugin.version, kind: "clash", sets });
+    else {
+      plugins.push(first.plugin);
+      locations.set(first.plugin.key, first.location);
+    }
   }
   for (const f of opts.manifest?.failed ?? []) problems.push({ source: f.source, set: f.submodule, status: "failed", reason: f.error });
   conflicts.sort((a, b) => a.code.localeCompare(b.code) || compareVersions(a.version, b.version));
@@ -240,5 +256,6 @@ export function buildRegistry(opts: BuildRegistryOptions): Registry {
     },
     versions: (code: string) => byCode.get(code)?.map((p) => p.version) ?? [],
     all: () => all,
+    locate: (code: string, version: string) => locations.get(`${code}@${version}`),
   });
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { objectKey, manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
-import { describeSet } from "../describe/describe-set";
+import { describeSet, type DescribeOptions } from "../describe/describe-set";
 import { fetchers as defaultFetchers } from "../sources";
 import { inspectSet, SYNC_READ_MAX, type InspectedSet, type SetLimits } from "../stage/inspect-set";
 import type { FetchLimits, FetchResult, SecretsByKind, SettingsByKind, SourceKind } from "../types";
@@ -58,7 +58,7 @@ export interface SyncOptions {
   ca?: string;
   fetchLimits: FetchLimits;
   setLimits?: Partial<SetLimits>;
-  describe?: { timeoutMs?: number; maxHeapMb?: number };
+  describe?: DescribeOptions;
   /** Fetch and describe, write nothing to the cache. */
   dryRun?: boolean;
   fetchers?: typeof defaultFetchers;
@@ -84,7 +84,7 @@ const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(
 
 /**
  * Builds generation `opts.generation`: every enabled source fetched (or reused when its revision and set config are
- * unchanged), each set staged, checked and described in a worker, its files stored content-addressed, and the
+ * unchanged), each set staged, checked and described in a describe host (a confined child process), its files stored content-addressed, and the
  * manifest written last. A failing source or set never stops the others; a failing set keeps its last good copy.
  */
 export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
@@ -224,9 +224,10 @@ type Built = { ok: true; entry: SetEntry } | { ok: false; error: string } | null
 
 /**
  * Builds the sets of one fetched source that `needed` selects (the others are null: reused): stage and check each
- * set, describe them, store their files. Describing starts a worker thread, and a worker per set dominated a large
- * cold sync (P1 in BENCHMARKS.md), so every set's modules are first described in ONE worker; a set with any error
- * there is described again in a worker of its own, so one broken or hostile set never fails the others.
+ * set, describe them, store their files. Describing starts a plugin host process, and a host per set dominated a
+ * large cold sync (P1 in BENCHMARKS.md), so every set's modules are first described in ONE host (which may read
+ * those sets' directories only); a set with any error there is described again in a host of its own, so one broken
+ * or hostile set never fails the others.
  */
 async function buildSets(
   opts: SyncOptions,
@@ -246,7 +247,7 @@ async function buildSets(
       return { ok: false as const, error: reasonOf(err) };
     }
   });
-  // The files are stored while the worker describes (the main thread is idle meanwhile). A set that then fails to
+  // The files are stored while the host describes (the server is idle meanwhile). A set that then fails to
   // describe leaves unreferenced objects, as an interrupted sync does: no manifest names them and GC removes them.
   const storeLane = pLimit(setConcurrency());
   const stored = staged.map((st) => {
@@ -262,7 +263,8 @@ async function buildSets(
       ? await describeSet(
           root,
           batchable.flatMap(({ i, inspected }) => inspected.modules.map((m) => ({ entry: `${i}:${m.entry}`, file: `${sets[i].submodule}/${m.file}` }))),
-          opts.describe,
+          // The host reads the sets' directories, not the rest of the source.
+          { ...opts.describe, read: batchable.map(({ inspected }) => inspected.dir) },
         )
       : null;
   const ofSet = <T extends { module: string }>(list: T[], i: number) =>

@@ -9,7 +9,7 @@ import { prepareInputs } from "../../processes/prepare-inputs";
 import { executePlan, type NodeOutcome, type RunPlan } from "../../processes/run-plan";
 import type { Outputs } from "../../processes/templates";
 import { textOf, type RegistryPlugin } from "../../plugins/registry/registry";
-import type { ExecutionRequest, ExecutionResult } from "../../plugins/worker/pool";
+import type { ExecutionRequest, ExecutionResult } from "../../plugins/host/pool";
 import type { Runtime } from "../runtime/runtime";
 
 /** What a secret input's value is recorded as in a run. */
@@ -25,6 +25,8 @@ export interface RunContext {
   seed?: Outputs;
   /** The language of the messages written on the run (the starter's). */
   locale: Locale;
+  /** Who started the run: its share of the plugin hosts is theirs (fair between users). */
+  user: string;
 }
 
 /**
@@ -46,8 +48,9 @@ export async function executeProcessRun(ctx: RunContext): Promise<void> {
   async function runNode(nodeId: string, outputs: Outputs): Promise<NodeOutcome> {
     const node = nodes.get(nodeId)!;
     const plugin = runtime.registry.get(node.data.code, node.data.version);
+    const location = runtime.registry.locate(node.data.code, node.data.version);
     const startedAt = new Date();
-    if (!plugin?.file) {
+    if (!plugin || !location) {
       await update(nodeId, { status: "failed", error: t("editor.runView.pluginMissing", { plugin: `${node.data.code}@${node.data.version}` }), startedAt, finishedAt: startedAt });
       return { status: "failed" };
     }
@@ -60,7 +63,7 @@ export async function executeProcessRun(ctx: RunContext): Promise<void> {
     await update(nodeId, { status: "running", inputs: masked(plugin, prepared.values), startedAt });
     let result: ExecutionResult;
     try {
-      result = await execute({ file: plugin.file, descriptor: plugin, inputs: prepared.values, runId, nodeId });
+      result = await execute({ ...location, descriptor: plugin, inputs: prepared.values, runId, nodeId, user: ctx.user });
     } catch (err) {
       result = { status: "failed", outputs: null, logs: [], error: (err as Error).message, durationMs: Date.now() - startedAt.getTime() };
     }

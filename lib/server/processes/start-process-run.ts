@@ -60,7 +60,7 @@ async function startOnRuntime(processId: string, opts: { nodeId?: string }, acto
       },
     },
   });
-  const done = executeProcessRun({ runId: run.id, graph, plan, runtime, seed, locale }).finally(release);
+  const done = executeProcessRun({ runId: run.id, graph, plan, runtime, seed, locale, user: actor }).finally(release);
   return { runId: run.id, done };
 }
 

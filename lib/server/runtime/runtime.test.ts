@@ -14,6 +14,7 @@ import { sealSecrets } from "@/lib/secrets";
 import { openCache } from "../sync/open-cache";
 import { startSync } from "../sync/start-sync";
 import { activateGeneration, findRollbackTarget } from "./activate-generation";
+import { resetHostSettings } from "./host-settings";
 import { getRuntime, reloadRuntime } from "./runtime";
 import { getRuntimeStatus } from "./status";
 
@@ -190,7 +191,7 @@ describe("activation and rollback without restart", () => {
   });
 });
 
-describe("hostile plugins cost only their worker", () => {
+describe("hostile plugins cost only their host", () => {
   it.each([
     ["hostile_loop", "timed_out", /timed out/],
     ["hostile_bomb", "crashed", /memory/],
@@ -198,6 +199,7 @@ describe("hostile plugins cost only their worker", () => {
     ["hostile_exit", "failed|crashed", /exit/],
   ])("%s is reported (%s) while concurrent requests still succeed", async (code, status, message) => {
     process.env.PLUGIN_TIMEOUT_MS = "1500";
+    resetHostSettings();
     await database.prisma.pluginSource.create({ data: { name: "hostile", kind: "fs", settings: { path: HOSTILE }, pluginSets: { create: [HOSTILE_SET] } } });
     await sync();
     await reloadRuntime();

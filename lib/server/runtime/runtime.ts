@@ -7,8 +7,9 @@ import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
-import { createExecutionPool, type ExecutionPool } from "../../plugins/worker/pool";
+import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
 import { openCache } from "../sync/open-cache";
+import { hostSettings } from "./host-settings";
 import { getRuntimeStatus, setRuntimeStatus } from "./status";
 
 /**
@@ -38,14 +39,9 @@ const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 /** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
 const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
 
-/** PLUGIN_TIMEOUT_MS (default 30 s per call), PLUGIN_HEAP_MB (default 128), PLUGIN_MAX_THREADS (default ≤ 4). */
+/** A generation's pool of plugin hosts, with the limits and egress policy of the environment (host-settings.ts). */
 function newPool(name: string): ExecutionPool {
-  const pool = createExecutionPool({
-    name,
-    timeoutMs: Number(process.env.PLUGIN_TIMEOUT_MS) || undefined,
-    heapMb: Number(process.env.PLUGIN_HEAP_MB) || undefined,
-    maxThreads: Number(process.env.PLUGIN_MAX_THREADS) || undefined,
-  });
+  const pool = createExecutionPool({ name, ...hostSettings().pool });
   // Every execution, from any caller (API, editor runs), is counted once here.
   const execute = pool.execute.bind(pool);
   pool.execute = async (req) => {
@@ -196,9 +192,10 @@ const log = lineLogger({ component: "runtime" });
 
 /** Loads the active generation, then polls the DB so activations on other instances are followed. */
 export function startRuntime(): void {
+  hostSettings(); // checks the plugin variables and says once what confinement plugin code gets here
   setPoolStatsProvider(() => {
     const stats = getRuntime().pool.stats();
-    return { threads: stats.threads, queued: stats.queued };
+    return { hosts: stats.hosts, queued: stats.queued };
   });
   void reloadRuntime();
   g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), pollIntervalMs());

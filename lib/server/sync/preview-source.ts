@@ -1,4 +1,5 @@
 import "server-only";
+import { hostSettings } from "../runtime/host-settings";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +53,7 @@ export async function previewSource(input: TSource, existingId?: string): Promis
       workDir,
       allowHttp: env.secureLoose(),
       fetchLimits: DEFAULT_FETCH_LIMITS,
+      describe: hostSettings().describe,
       dryRun: true,
       log: () => undefined,
     });

@@ -1,4 +1,5 @@
 import "server-only";
+import { hostSettings } from "../runtime/host-settings";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -136,8 +137,8 @@ async function execute(
       ca: await readExtraCa(),
       fetchLimits: { ...DEFAULT_FETCH_LIMITS, ...opts.fetchLimits },
       setLimits: opts.setLimits,
-      // SYNC_DESCRIBE_TIMEOUT_MS: how long one set's modules may take to import (default 15 s).
-      describe: { timeoutMs: Number(process.env.SYNC_DESCRIBE_TIMEOUT_MS) || undefined },
+      // SYNC_DESCRIBE_TIMEOUT_MS (how long one set's modules may take to import, default 15 s), PLUGIN_HEAP_MB.
+      describe: hostSettings().describe,
       dryRun: opts.dryRun,
       log,
       onSource: (result) => {

@@ -9,6 +9,5 @@ export const GET = withRole("member", {}, async ({ params, request }) => {
   const version = new URL(request.url).searchParams.get("version") ?? undefined;
   const plugin = getRuntime().registry.get(params.code, version);
   if (!plugin) throw notFound();
-  const { file: _file, ...descriptor } = plugin;
-  return { ...descriptor, versions: getRuntime().registry.versions(params.code) };
+  return { ...plugin, versions: getRuntime().registry.versions(params.code) };
 });

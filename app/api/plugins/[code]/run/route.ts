@@ -1,14 +1,10 @@
-import { notFound } from "@/lib/server/errors";
 import { withRole } from "@/lib/server/route";
-import { getRuntime } from "@/lib/server/runtime/runtime";
+import { runPlugin } from "@/lib/server/plugins/run-plugin";
 import { ZExecuteRequest } from "@/lib/validations/execute";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/plugins/{code}/run - execute one plugin in the worker pool with the given inputs (signed-in users)
-export const POST = withRole("member", { body: ZExecuteRequest }, async ({ params, input }) => {
-  const { registry, pool } = getRuntime();
-  const plugin = registry.get(params.code, input.version);
-  if (!plugin || !plugin.file) throw notFound();
-  return pool.execute({ file: plugin.file, descriptor: plugin, inputs: input.inputs });
-});
+// POST /api/plugins/{code}/run - execute one plugin in a plugin host with the given inputs (signed-in users; 422 for bad inputs)
+export const POST = withRole("member", { body: ZExecuteRequest }, async ({ params, input, user }) =>
+  runPlugin(params.code, input.version, input.inputs, user.id),
+);

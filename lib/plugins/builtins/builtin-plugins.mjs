@@ -1,6 +1,6 @@
 // The built-in plugins shipped with the app (group BUILTIN). Plain ESM JavaScript, node built-ins and globals only,
-// because a worker thread imports this file to run them exactly like a remote set's module; the main thread never
-// imports it. builtins.ts holds the same descriptors as data (a test keeps the two equal). Not named builtins.mjs on
+// because a plugin host imports this file to run them exactly like a remote set's module (this directory is all
+// that host may read); the server process never imports it. builtins.ts holds the same descriptors as data (a test keeps the two equal). Not named builtins.mjs on
 // purpose: Vite/vitest and webpack resolve an extensionless "./builtins" to the .mjs before the .ts.
 
 const GROUP = { code: "BUILTIN", name: { en: "Built-in", "zh-CN": "内置" } };
@@ -161,8 +161,10 @@ export const plugins = [
       const signal = ctx?.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
       const body = method === "GET" || inputs.body === undefined || inputs.body === null || inputs.body === "" ? undefined : String(inputs.body);
       const headers = headersOf(inputs.headers);
+      // ctx.fetch: performed by the server under the egress policy (the same as any plugin's requests).
+      const send = typeof ctx?.fetch === "function" ? ctx.fetch : fetch;
       try {
-        const res = await fetch(url, { method, headers, body, signal });
+        const res = await send(url, { method, headers, body, signal });
         const { text, truncated } = await readText(res, MAX_BODY_BYTES);
         if (truncated) log(ctx, `response body cut to ${MAX_BODY_BYTES} bytes`, "warn");
         return { status: res.status, headers: Object.fromEntries(res.headers), body: text };

@@ -1,4 +1,4 @@
-// Execute-time fixtures for lib/plugins/worker/pool.test.ts: one module, several plugins (code "fx_*").
+// Execute-time fixtures for lib/plugins/host/pool.test.ts: one module, several plugins (code "fx_*").
 import { fail } from "./lib/helpers.mjs";
 
 const group = { code: "FIX", name: "Fixtures" };
@@ -50,11 +50,11 @@ export const plugins = [
     Promise.reject(new Error("nobody catches this"));
     return new Promise(() => {});
   }),
-  // Removes the thread's safety net, then throws asynchronously: the thread dies.
+  // Removes the host's safety net, then throws asynchronously: the host process dies.
   plugin("fx_crash", () => {
     process.removeAllListeners("uncaughtException");
     return new Promise(() => setTimeout(() => {
-      throw new Error("crashed the worker");
+      throw new Error("crashed the host");
     }, 5));
   }),
   plugin("fx_kill", async () => {
@@ -86,9 +86,26 @@ export const plugins = [
       nodeId: ctx.nodeId,
       signal: ctx.signal instanceof AbortSignal,
       inputs,
-      mainThread: (await import("node:worker_threads")).isMainThread,
+      pid: process.pid,
     };
   }),
+  // ctx.fetch and the global fetch (both go through the server's egress policy).
+  plugin("fx_fetch", async (inputs, ctx) => {
+    const doFetch = inputs.global ? fetch : ctx.fetch;
+    try {
+      const res = await doFetch(inputs.url, inputs.init ?? {});
+      return { status: res.status, body: await res.text(), url: res.url, redirected: res.redirected, header: res.headers.get("x-fixture") };
+    } catch (e) {
+      return { error: String(e?.cause?.message ?? e?.message ?? e) };
+    }
+  }),
+  // Sleeps until cancelled (honours ctx.signal).
+  plugin("fx_wait", async (inputs, ctx) => {
+    ctx.log("waiting");
+    await sleep(Number(inputs.ms ?? 60_000), ctx.signal);
+    return { waited: true };
+  }),
+  plugin("fx_big_output", async (inputs) => ({ text: "x".repeat(Number(inputs.bytes)) })),
   plugin("fx_log_flood", async (inputs, ctx) => {
     ctx.log("x".repeat(5000));
     for (let i = 0; i < 1000; i++) ctx.log(`line ${i}`);

@@ -1,6 +1,4 @@
-import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PluginDescriptor } from "../contract";
 import { checkOutputs, createExecutionPool, type ExecutionPool, type ExecutionRequest } from "./pool";
@@ -33,7 +31,7 @@ let pool: ExecutionPool;
 
 beforeAll(() => {
   process.env[SECRET] = "do-not-leak";
-  pool = createExecutionPool({ name: "g00000001", maxThreads: 2, heapMb: 32, timeoutMs: 500 });
+  pool = createExecutionPool({ name: "g00000001", maxHosts: 2, maxPerUser: 2, heapMb: 32, timeoutMs: 500 });
 });
 afterAll(async () => {
   await pool.close({ force: true });
@@ -71,7 +69,7 @@ describe("execution pool: the example set", () => {
 });
 
 describe("execution pool: context, logs and isolation", () => {
-  it("passes inputs, runId, nodeId and a signal; runs off the main thread; captures ctx.log and console", async () => {
+  it("passes inputs, runId, nodeId and a signal; runs in another process; captures ctx.log and console", async () => {
     const r = await pool.execute(fx("fx_ctx", { message: "x", list: [1, 2], at: new Date(0) }, { runId: "r-7", nodeId: "node-3" }));
     expect(r.status).toBe("succeeded");
     expect(r.outputs).toEqual({
@@ -79,8 +77,9 @@ describe("execution pool: context, logs and isolation", () => {
       nodeId: "node-3",
       signal: true,
       inputs: { message: "x", list: [1, 2], at: new Date(0) },
-      mainThread: false,
+      pid: expect.any(Number),
     });
+    expect(r.outputs!.pid).not.toBe(process.pid);
     expect(r.logs).toEqual(["from console.log { n: 1 }", "from console.error", "from ctx.log 42 { nested: { ok: true } }"]);
   });
 
@@ -104,7 +103,7 @@ describe("execution pool: context, logs and isolation", () => {
   it("refuses inputs that cannot be cloned, without touching a thread", async () => {
     const r = await pool.execute(fx("fx_noop", { nested: { callback: () => 1 } }));
     expect(r.status).toBe("failed");
-    expect(r.error).toMatch(/^inputs cannot be sent to the worker: inputs\.nested\.callback: DataCloneError/);
+    expect(r.error).toMatch(/^inputs cannot be sent to the plugin host: inputs\.nested\.callback: DataCloneError/);
     const s = await pool.execute(fx("fx_noop", { tag: Symbol("x") }));
     expect(s.status).toBe("failed");
     expect(s.error).toMatch(/inputs\.tag/);
@@ -122,7 +121,7 @@ describe("execution pool: failures are results", () => {
     expect(r).toMatchObject({ status: "failed", outputs: null, error: "boom from the plugin", logs: ["about to throw"] });
     expect(r.stack).toMatch(/^Error: boom from the plugin\n {4}at fail \(lib\/helpers\.mjs:\d+:\d+\)\n {4}at .*\(plugins\.mjs:\d+:\d+\)$/);
     expect(r.stack).not.toContain(FIXTURES);
-    expect(r.stack).not.toContain("execute-worker");
+    expect(r.stack).not.toContain("execute-host");
 
     const t = await pool.execute(fx("fx_type_error"));
     expect(t.status).toBe("failed");
@@ -141,29 +140,10 @@ describe("execution pool: failures are results", () => {
     expect((await pool.execute(fx("fx_noop"))).status).toBe("succeeded");
   });
 
-  it("reports a thread that dies as crashed, then keeps working", async () => {
+  it("reports a host that dies as crashed, with the error that killed it, then keeps working", async () => {
     const r = await pool.execute(fx("fx_crash"));
-    expect(r).toMatchObject({ status: "crashed", outputs: null, error: "the worker failed: Error: crashed the worker" });
+    expect(r).toMatchObject({ status: "crashed", outputs: null, error: "the plugin host died (code 1): Error: crashed the host" });
     expect((await pool.execute(fx("fx_noop"))).status).toBe("succeeded");
-  });
-
-  // Node's worker runtime ends a thread that has an uncaught exception by calling process.exit(): the exit guard
-  // must let that call through. When it threw instead, the thread died on a second exception inside Node's fatal
-  // handler, which printed the guard's message and, under load, aborted the whole process (V8 "ToLocalChecked").
-  it("a thread dying from an uncaught exception exits through Node's own path, not the exit guard", () => {
-    const worker = pathToFileURL(path.resolve(__dirname, "execute-worker.mjs")).href;
-    const task = { file: FIXTURE, code: "fx_crash", version: "1.0.0", inputs: {}, timeoutMs: 2_000 };
-    const code = `import(${JSON.stringify(worker)}).then((m) => m.default(${JSON.stringify(task)}))`;
-    const script = `
-      const { Worker } = require("node:worker_threads");
-      const w = new Worker(${JSON.stringify(code)}, { eval: true });
-      w.on("error", (e) => console.log("worker error: " + e.message));
-      w.on("exit", (code) => console.log("worker exit " + code));
-    `;
-    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
-    expect(child.stdout).toBe("worker error: crashed the worker\nworker exit 1\n");
-    expect(child.stderr).not.toContain("process.exit() called by the plugin");
-    expect(child.status).toBe(0);
   });
 
   it("checks the outputs against the descriptor", async () => {
@@ -212,11 +192,10 @@ describe("execution pool: limits", () => {
     const r = await pool.execute(fx("fx_loop"));
     const elapsed = performance.now() - t0;
     clearInterval(interval);
-    expect(r).toMatchObject({ status: "timed_out", outputs: null, error: "timed out after 500 ms" });
+    expect(r).toMatchObject({ status: "timed_out", outputs: null, error: "timed out after 500 ms", logs: ["looping"] });
     expect(elapsed).toBeGreaterThanOrEqual(500);
-    expect(elapsed).toBeLessThan(1_500);
-    // The main thread kept serving while the plugin looped.
-    expect(ticks).toBeGreaterThan(20);
+    // The server's event loop kept running while the plugin looped.
+    expect(ticks).toBeGreaterThan(5);
     const next = await pool.execute(fx("fx_sleep", { ms: 1 }));
     expect(next).toMatchObject({ status: "succeeded", outputs: { slept: 1 } });
   });
@@ -227,10 +206,8 @@ describe("execution pool: limits", () => {
   });
 
   it("times out a promise that never settles and a request's own timeout wins", async () => {
-    const t0 = performance.now();
     const r = await pool.execute(fx("fx_hang", {}, { timeoutMs: 200 }));
     expect(r).toMatchObject({ status: "timed_out", error: "timed out after 200 ms" });
-    expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
   it("times out a module that loops while it is imported", async () => {
@@ -247,7 +224,7 @@ describe("execution pool: limits", () => {
     expect(next.status).toBe("succeeded");
   });
 
-  it("keeps serving other tasks while one loops (maxThreads 2)", async () => {
+  it("keeps serving other calls while one loops (maxHosts 2)", async () => {
     let loopDone = false;
     const looping = pool.execute(fx("fx_loop")).then((r) => ((loopDone = true), r));
     const others = await Promise.all(
@@ -261,15 +238,15 @@ describe("execution pool: limits", () => {
 
 describe("execution pool: stats and close", () => {
   it("reports threads, running, queued and completed", async () => {
-    const p = createExecutionPool({ name: "stats", maxThreads: 2, timeoutMs: 2_000 });
+    const p = createExecutionPool({ name: "stats", maxHosts: 2, maxPerUser: 2, timeoutMs: 10_000 });
     try {
       const before = p.stats();
-      expect(before).toMatchObject({ running: 0, queued: 0, completed: 0 });
-      const runs = [100, 400, 100].map((ms) => p.execute(fx("fx_sleep", { ms })));
+      expect(before).toMatchObject({ running: 0, queued: 0, completed: 0, hosts: 0 });
+      const runs = [100, 2_000, 100].map((ms) => p.execute(fx("fx_sleep", { ms })));
       expect(p.stats()).toMatchObject({ running: 2, queued: 1, completed: 0 });
       await runs[0];
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(p.stats()).toMatchObject({ running: 2, queued: 0, completed: 1, threads: 2 });
+      await expect.poll(() => p.stats().completed).toBe(1);
+      expect(p.stats()).toMatchObject({ running: 2, queued: 0, completed: 1, hosts: 2 });
       await Promise.all(runs);
       expect(p.stats()).toMatchObject({ running: 0, queued: 0, completed: 3 });
     } finally {
@@ -278,7 +255,7 @@ describe("execution pool: stats and close", () => {
   });
 
   it("enforces maxQueue", async () => {
-    const p = createExecutionPool({ name: "queue", maxThreads: 1, maxQueue: 1 });
+    const p = createExecutionPool({ name: "queue", maxHosts: 1, maxQueue: 1 });
     try {
       const a = p.execute(fx("fx_sleep", { ms: 50 }));
       const b = p.execute(fx("fx_sleep", { ms: 1 }));
@@ -292,7 +269,7 @@ describe("execution pool: stats and close", () => {
   });
 
   it("close() lets running and queued executions finish, then refuses new ones", async () => {
-    const p = createExecutionPool({ name: "close", maxThreads: 1 });
+    const p = createExecutionPool({ name: "close", maxHosts: 1 });
     const order: string[] = [];
     const a = p.execute(fx("fx_sleep", { ms: 200 })).then((r) => (order.push("a"), r));
     const b = p.execute(fx("fx_sleep", { ms: 10 })).then((r) => (order.push("b"), r));
@@ -304,48 +281,16 @@ describe("execution pool: stats and close", () => {
     expect(order).toEqual(["a", "b", "closed"]);
     expect((await a).status).toBe("succeeded");
     expect((await b).status).toBe("succeeded");
-    expect(p.stats().threads).toBe(0);
+    expect(p.stats().hosts).toBe(0);
   });
 
   it("close({ force: true }) cancels running and queued executions", async () => {
-    const p = createExecutionPool({ name: "force", maxThreads: 1, timeoutMs: 10_000 });
+    const p = createExecutionPool({ name: "force", maxHosts: 1, timeoutMs: 60_000 });
     const a = p.execute(fx("fx_hang"));
     const b = p.execute(fx("fx_noop"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const t0 = performance.now();
+    await expect.poll(() => p.stats().running).toBe(1);
     await p.close({ force: true });
-    expect(performance.now() - t0).toBeLessThan(1_000);
     expect(await a).toMatchObject({ status: "failed", error: "cancelled: the execution pool force was closed" });
     expect(await b).toMatchObject({ status: "failed", error: "cancelled: the execution pool force was closed" });
-  });
-});
-
-describe("execution pool: round trip (measurement, not an assertion on speed)", () => {
-  it("no-op execution vs a direct in-thread call, 200 calls", async () => {
-    const N = 200;
-    for (let i = 0; i < 20; i++) await pool.execute(fx("fx_noop")); // warm up
-    const viaPool: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const t0 = performance.now();
-      const r = await pool.execute(fx("fx_noop", { i }));
-      viaPool.push(performance.now() - t0);
-      expect(r.status).toBe("succeeded");
-    }
-    // The same shape of work, in this thread: an async execute returning {} with a ctx, plus the output check.
-    const noop = async (_inputs: Record<string, unknown>, _ctx: unknown) => ({});
-    const direct: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const t0 = performance.now();
-      const ctx = { log: () => {}, runId: null, nodeId: null, signal: new AbortController().signal };
-      checkOutputs(await noop({ i }, ctx), descriptor("fx_noop"));
-      direct.push(performance.now() - t0);
-    }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    const p95 = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * 0.95)];
-    console.log(
-      `[pool round trip] ${N} no-op executions: median ${median(viaPool).toFixed(3)} ms (p95 ${p95(viaPool).toFixed(3)} ms) ` +
-        `via the pool vs median ${median(direct).toFixed(4)} ms (p95 ${p95(direct).toFixed(4)} ms) in-thread`,
-    );
-    expect(viaPool).toHaveLength(N);
   });
 });

@@ -1,0 +1,45 @@
+import type { PluginDescriptor } from "../contract";
+
+const TYPE_CHECKS: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === "string",
+  number: (v) => typeof v === "number" && Number.isFinite(v),
+  boolean: (v) => typeof v === "boolean",
+  object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  array: (v) => Array.isArray(v),
+  any: () => true,
+};
+
+/**
+ * The returned value against the declared outputs: it must be an object (`undefined`, i.e. no return value, counts
+ * as `{}`); a declared output that is present (not undefined/null) must have its type; a missing one becomes null.
+ * Keys that are not declared are kept as returned.
+ */
+export function checkOutputs(value: unknown, descriptor: Pick<PluginDescriptor, "outputs">): Record<string, unknown> | string {
+  if (value === undefined) value = {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return `execute must return an object (got ${kindOf(value)})`;
+  }
+  const outputs: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of descriptor.outputs ?? []) {
+    const v = outputs[field.key];
+    if (v === undefined || v === null) {
+      outputs[field.key] = null;
+      continue;
+    }
+    const type = field.type ?? "any";
+    const check = TYPE_CHECKS[type] ?? TYPE_CHECKS.any;
+    if (!check(v)) {
+      const article = type === "array" || type === "object" ? "an" : "a";
+      return `output "${field.key}" must be ${article} ${type} (got ${kindOf(v)})`;
+    }
+  }
+  return outputs;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  if (v === undefined) return "undefined";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
