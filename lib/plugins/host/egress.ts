@@ -97,8 +97,8 @@ function hostAllowed(hostname: string, policy: EgressPolicy): boolean {
   return policy.allowHosts.some((entry) => (entry.startsWith("*.") ? h.endsWith(entry.slice(1)) && h.length > entry.length - 1 : h === entry));
 }
 
-/** Why the policy refuses `address`, or null when it may be connected to. */
-export function refusal(address: string, policy: Pick<EgressPolicy, "allowNets">): string | null {
+/** Why the policy refuses `address`, or null when it may be connected to. `own`: this machine's addresses. */
+export function refusal(address: string, policy: Pick<EgressPolicy, "allowNets">, own: Set<string> = ownAddresses()): string | null {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     addr = normalise(address);
@@ -108,13 +108,13 @@ export function refusal(address: string, policy: Pick<EgressPolicy, "allowNets">
   if (policy.allowNets.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))) return null;
   const range = addr.range();
   if (range !== "unicast") return `${addr.toString()} is ${RANGE_WORDS[range] ?? `a reserved address (${range})`}`;
-  if (ownAddresses().has(addr.toNormalizedString())) return `${addr.toString()} is an address of this server`;
+  if (own.has(addr.toNormalizedString())) return `${addr.toString()} is an address of this server`;
   return null;
 }
 
 let own: { at: number; set: Set<string> } | undefined;
-/** This machine's interface addresses (re-read at most every 30 s). */
-function ownAddresses(): Set<string> {
+/** This machine's interface addresses, normalised (re-read at most every 30 s). */
+export function ownAddresses(): Set<string> {
   if (own && Date.now() - own.at < 30_000) return own.set;
   const set = new Set<string>();
   for (const list of Object.values(os.networkInterfaces())) {

@@ -19,7 +19,7 @@ export function encodeFrame(value) {
 
 export class FrameTooLargeError extends Error {
   constructor(size, max) {
-    super(`a message of ${size} bytes is over the ${max}-byte limit`);
+    super(`a message of ${size} bytes, over the ${max}-byte limit`);
     this.name = "FrameTooLargeError";
     this.size = size;
   }

@@ -294,3 +294,93 @@ describe("execution pool: stats and close", () => {
     expect(await b).toMatchObject({ status: "failed", error: "cancelled: the execution pool force was closed" });
   });
 });
+
+describe("execution pool: fair use", () => {
+  it("one user's burst waits behind their own runs: another user's call starts at once", async () => {
+    const p = createExecutionPool({ name: "fair", maxHosts: 2, maxPerUser: 1, timeoutMs: 60_000 });
+    try {
+      const burst = Array.from({ length: 10 }, () => p.execute(fx("fx_wait", { ms: 60_000 }, { user: "member-a" })));
+      await expect.poll(() => p.stats()).toMatchObject({ running: 1, queued: 9 });
+      // member-a holds one host and has nine waiting; member-b's no-op takes the free host.
+      const other = await p.execute(fx("fx_noop", {}, { user: "member-b" }));
+      expect(other.status).toBe("succeeded");
+      expect(p.stats()).toMatchObject({ running: 1, queued: 9 });
+      await p.close({ force: true });
+      expect((await Promise.all(burst)).map((r) => r.status)).toEqual(Array(10).fill("failed"));
+    } finally {
+      await p.close({ force: true });
+    }
+  });
+
+  it("serves waiting users round-robin, not first come first served", async () => {
+    const p = createExecutionPool({ name: "rr", maxHosts: 1, maxPerUser: 1, timeoutMs: 10_000 });
+    try {
+      const order: string[] = [];
+      const run = (user: string, i: number) => p.execute(fx("fx_sleep", { ms: 1 }, { user })).then(() => order.push(`${user}${i}`));
+      const all = [run("a", 1), run("a", 2), run("a", 3), run("b", 1), run("b", 2), run("c", 1)];
+      await Promise.all(all);
+      expect(order).toEqual(["a1", "b1", "c1", "a2", "b2", "a3"]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("execution pool: cancellation", () => {
+  it("a cancelled running call stops (ctx.signal aborts, then its host ends) and reports cancelled", async () => {
+    const p = createExecutionPool({ name: "cancel", maxHosts: 1, timeoutMs: 60_000 });
+    try {
+      const controller = new AbortController();
+      const waiting = p.execute(fx("fx_wait", { ms: 60_000 }, { signal: controller.signal }));
+      await expect.poll(() => p.stats().running).toBe(1);
+      controller.abort();
+      expect(await waiting).toMatchObject({ status: "cancelled", error: "cancelled", logs: ["waiting"] });
+      const looping = new AbortController();
+      const loop = p.execute(fx("fx_loop", {}, { signal: looping.signal }));
+      await expect.poll(() => p.stats().running).toBe(1);
+      looping.abort();
+      expect(await loop).toMatchObject({ status: "cancelled" });
+      expect((await p.execute(fx("fx_noop"))).status).toBe("succeeded");
+    } finally {
+      await p.close({ force: true });
+    }
+  });
+
+  it("a cancelled waiting call never starts", async () => {
+    const p = createExecutionPool({ name: "cancel-queued", maxHosts: 1, timeoutMs: 60_000 });
+    try {
+      const first = p.execute(fx("fx_sleep", { ms: 300 }));
+      const controller = new AbortController();
+      const second = p.execute(fx("fx_log_flood", {}, { signal: controller.signal }));
+      controller.abort();
+      expect(await second).toMatchObject({ status: "cancelled", logs: [] });
+      expect((await first).status).toBe("succeeded");
+      expect(p.stats().completed).toBe(2);
+      const refused = await p.execute(fx("fx_noop", {}, { signal: AbortSignal.abort() }));
+      expect(refused.status).toBe("cancelled");
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("execution pool: the host is untrusted", () => {
+  it("caps the outputs a call may return", async () => {
+    const p = createExecutionPool({ name: "outputs", maxHosts: 1, maxOutputBytes: 10_000 });
+    try {
+      expect(await p.execute(fx("fx_big_output", { bytes: 100 }))).toMatchObject({ status: "succeeded" });
+      const big = await p.execute(fx("fx_big_output", { bytes: 20_000 }));
+      expect(big).toMatchObject({ status: "failed", error: expect.stringMatching(/^the outputs are \d+ bytes, over the 10000-byte limit$/) });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("ends a host that announces an oversized message or sends bytes that are no message", async () => {
+    const huge = await pool.execute(fx("fx_channel_abuse", { how: "huge" }));
+    expect(huge).toMatchObject({ status: "crashed", error: expect.stringMatching(/^the plugin sent a message of 4294967280 bytes, over the \d+-byte limit$/) });
+    const junk = await pool.execute(fx("fx_channel_abuse", { how: "junk" }));
+    expect(junk).toMatchObject({ status: "crashed", error: expect.stringMatching(/malformed message|outside the protocol/) });
+    expect((await pool.execute(fx("fx_noop"))).status).toBe("succeeded");
+  });
+});

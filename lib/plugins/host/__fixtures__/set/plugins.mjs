@@ -106,6 +106,15 @@ export const plugins = [
     return { waited: true };
   }),
   plugin("fx_big_output", async (inputs) => ({ text: "x".repeat(Number(inputs.bytes)) })),
+  // Talks to the server on the host's channel directly: a frame that announces 4 GB, or bytes that are no frame.
+  plugin("fx_channel_abuse", async (inputs) => {
+    const fs = await import("node:fs");
+    const frame = Buffer.alloc(8);
+    frame.writeUInt32BE(inputs.how === "huge" ? 0xfffffff0 : 4, 0);
+    frame.writeUInt32BE(0xdeadbeef, 4);
+    fs.writeSync(3, frame);
+    return new Promise(() => {});
+  }),
   plugin("fx_log_flood", async (inputs, ctx) => {
     ctx.log("x".repeat(5000));
     for (let i = 0; i < 1000; i++) ctx.log(`line ${i}`);
