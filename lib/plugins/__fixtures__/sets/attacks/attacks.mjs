@@ -95,11 +95,15 @@ async function runAll(list) {
 // At import (describe): everything local, and the global fetch (there is no ctx at import).
 const atImport = { ...(await runAll(local)), ...(await runAll(viaFetch(globalThis.fetch))) };
 
+// The verdict in the name too, so a page or Preview that shows only names still tells.
+const got = Object.entries(atImport).filter(([, v]) => !v.startsWith("refused")).map(([k]) => k);
+const verdict = got.length ? `Attack report: GOT ${got.join(", ")}`.slice(0, 200) : "Attack report: all refused";
+
 const group = { code: "ATK", name: "Attacks" };
 export const plugins = [
   {
     code: "atk_report",
-    name: "Attack report",
+    name: verdict,
     version: "1.0.0",
     group,
     // What the attempts at import got, for the test to read from the manifest / Preview.
