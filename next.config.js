@@ -7,7 +7,7 @@ const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   // PGlite ships WASM + data files it loads from its own package directory: never bundle it.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "proper-lockfile", "piscina", "pino", "pino-pretty", "isomorphic-git"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "proper-lockfile", "pino", "pino-pretty", "isomorphic-git"],
   poweredByHeader: false,
   // `next dev` blocks its dev resources (HMR, chunks) for hosts other than localhost; 127.0.0.1 is the same machine.
   allowedDevOrigins: ["127.0.0.1", "localhost"],

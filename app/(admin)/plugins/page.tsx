@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findGenerations, findRollbackTarget } from "@/lib/server/runtime/activate-generation";
 import { textOf } from "@/lib/plugins/registry/registry";
+import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntime } from "@/lib/server/runtime/runtime";
 import { getRuntimeStatus } from "@/lib/server/runtime/status";
 
@@ -63,6 +65,8 @@ export default async function PluginsPage() {
           )}
         </CardBody>
       </Card>
+
+      <ConfinementCard confinement={hostSettings().confinement} />
 
       <Card>
         <CardHeader title={t("sets")} />

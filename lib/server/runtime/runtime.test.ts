@@ -221,3 +221,25 @@ describe("hostile plugins cost only their host", () => {
     expect(await again.json()).toMatchObject({ status: "succeeded" });
   }, 30_000);
 });
+
+describe("fair use of the plugin hosts", () => {
+  it("a member's 10 concurrent Sleep runs do not hold up another user's run", async () => {
+    delete process.env.PLUGIN_TIMEOUT_MS;
+    resetHostSettings();
+    restart();
+    const { pool } = getRuntime();
+    await signInAs("member");
+    const sleeps = Array.from({ length: 10 }, () => runApi.POST(jsonRequest("POST", "/api/plugins/builtin_sleep/run", { inputs: { ms: 60_000 } }), routeCtx({ code: "builtin_sleep" })));
+    // The member has their share of hosts running and the rest waiting behind them.
+    await expect.poll(() => pool.stats().queued).toBeGreaterThan(0);
+    const share = pool.stats().running;
+    expect(share).toBeLessThan(10);
+    await signInAs("admin");
+    const quick = await runApi.POST(jsonRequest("POST", "/api/plugins/builtin_log/run", { inputs: { message: "still served" } }), routeCtx({ code: "builtin_log" }));
+    expect(await quick.json()).toMatchObject({ status: "succeeded", logs: ["still served info"] });
+    // Served while every one of the member's runs was still running or waiting.
+    expect(pool.stats()).toMatchObject({ running: share, queued: 10 - share });
+    await pool.close({ force: true });
+    expect((await Promise.all(sleeps.map(async (r) => (await (await r).json()).status)))).toEqual(Array(10).fill("failed"));
+  });
+});
