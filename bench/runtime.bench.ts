@@ -182,3 +182,63 @@ export async function p5(runs: number): Promise<Result> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * P8 — activation of a 1,000-plugin generation until its execution pool has served a first call: materialise +
+ * registry + pool, then one plugin of a set in the middle run in a fresh (cold) plugin host. Against the same
+ * activation followed by a plain in-process `import()` of that module and the same call (what running plugin code
+ * without a host costs).                                                                        target ≤ 500 ms
+ */
+export async function p8(runs: number): Promise<Result> {
+  const gen = await buildGeneration(50);
+  const runtimeDirs: string[] = [];
+  const pools: ReturnType<typeof createExecutionPool>[] = [];
+  try {
+    const cache = fsCache(gen.cacheDir);
+    let runtimeRoot = "";
+    const activate = async () => {
+      const loaded = await materializeGeneration({ cache, generation: 1, runtimeRoot });
+      return buildRegistry({ generation: 1, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE });
+    };
+    const code = "bench_25_7";
+    const viaHost = async () => {
+      const registry = await activate();
+      const pool = createExecutionPool({ name: "p8" });
+      pools.push(pool);
+      const plugin = registry.get(code)!;
+      const res = await pool.execute({ ...registry.locate(code, plugin.version)!, descriptor: plugin, inputs: { message: "hi" } });
+      if (res.status !== "succeeded" || res.outputs?.echo !== "hi") throw new Error(`P8: ${res.status} ${res.error}`);
+    };
+    const inProcess = async () => {
+      const registry = await activate();
+      const at = registry.locate(code, "1.0.0")!;
+      const mod = (await import(pathToFileURL(at.file).href)) as { plugins: { code: string; execute: (i: unknown) => Promise<{ echo: string }> }[] };
+      const out = await mod.plugins.find((p) => p.code === code)!.execute({ message: "hi" });
+      if (out.echo !== "hi") throw new Error("P8: in-process call failed");
+    };
+    const fresh = async () => {
+      runtimeRoot = tmpDir("p8rt");
+      runtimeDirs.push(runtimeRoot);
+      for (const p of pools.splice(0)) await p.close({ force: true });
+    };
+    await fresh();
+    await viaHost(); // warm-up (JIT, zod schemas)
+    await fresh();
+    await inProcess();
+    const r = await paired(runs, inProcess, viaHost, fresh);
+    return {
+      id: "P8",
+      measure: `activation of ${gen.manifest.sets.reduce((n, s) => n + s.plugins.length, 0)} plugins until a cold plugin host has served a first call (ms, median of ${runs})`,
+      value: r.subject,
+      baseline: r.baseline,
+      unit: "ms",
+      verdict: `${fmt(r.subject)} ms, +${fmt(r.subject - r.baseline)} ms over an in-process import (target ≤ 500 ms)`,
+      pass: r.subject <= 500,
+      notes: `in-process ${fmt(r.baseline)} ms [${r.baselineRuns.map((x) => fmt(x, 0)).join(", ")}]; via a host ${fmt(r.subject)} ms [${r.subjectRuns.map((x) => fmt(x, 0)).join(", ")}]`,
+    };
+  } finally {
+    for (const p of pools) await p.close({ force: true });
+    for (const d of runtimeDirs) fs.rmSync(d, { recursive: true, force: true });
+    gen.cleanup();
+  }
+}

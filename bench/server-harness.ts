@@ -267,6 +267,22 @@ export function get(url: string, headers: Record<string, string> = {}): Promise<
   });
 }
 
+/** One JSON POST without keep-alive, as the app's own pages send it (same origin). */
+export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", "content-length": String(data.length), origin: new URL(url).origin, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${url}`)));
+    req.end(data);
+  });
+}
+
 export interface LoadResult {
   requests: number;
   seconds: number;

@@ -1,8 +1,8 @@
 /**
  * P4 — `GET /api/plugins` throughput with 1,000 plugins, against a static JSON file of the same bytes served by the
  *      same `next start` server from public/.                                              target ≥ 0.8×
- * P6 — server RSS (process tree) with a 1,000-plugin generation active, against the same server with none.
- *                                                                                           target ≤ +100 MB
+ * P6 — server RSS (the whole process tree: server + plugin hosts) with a 1,000-plugin generation active and plugins
+ *      of two of its sets run, against the same server with none (a built-in run).          target ≤ +150 MB
  * Both run the production build (`next start` of a private build of the working tree, see prepareApp) on a temp
  * DATA_DIR.
  */
@@ -14,6 +14,7 @@ import {
   countPlugins,
   prepareApp,
   get,
+  post,
   load,
   prepareDataDir,
   sessionCookie,
@@ -110,6 +111,13 @@ async function rssOf(app: string, data: PreparedData, min: number): Promise<{ rs
     await waitForPlugins(server, cookie, min);
     const pages = ["/api/plugins", "/api/plugins?locale=zh-CN", "/api/plugins?q=bench", "/plugins", "/editor", "/sources", "/sync", "/api/ready"];
     for (let i = 0; i < 3; i++) for (const p of pages) await get(`${server.url}${p}`, { cookie });
+    // Plugin calls, so the tree holds its plugin hosts: a built-in's, and (with plugins) two sets' of the generation.
+    const runs = min > 1 ? ["builtin_log", "bench_0_0", "bench_25_7"] : ["builtin_log"];
+    for (const code of runs) {
+      const res = await post(`${server.url}/api/plugins/${code}/run`, { inputs: { message: "rss" } }, { cookie });
+      const status = res.status === 200 ? (JSON.parse(res.body.toString()) as { status: string }).status : `HTTP ${res.status}`;
+      if (status !== "succeeded") throw new Error(`P6: run of ${code}: ${status} ${res.body.toString().slice(0, 200)}`);
+    }
     await sleep(2000);
     const { bytes, processes } = treeRss(server.pid);
     const metrics = await get(`${server.url}/api/metrics`, { authorization: `Bearer ${METRICS_TOKEN}` }).catch(() => null);
@@ -147,8 +155,8 @@ export async function p6(runs: number): Promise<Result> {
       value: subject,
       baseline,
       unit: "MB",
-      verdict: `+${fmt(diff)} MB (target ≤ +100 MB)`,
-      pass: diff <= 100,
+      verdict: `+${fmt(diff)} MB (target ≤ +150 MB)`,
+      pass: diff <= 150,
       notes: `none ${fmt(baseline)} MB [${a.map((x) => fmt(mb(x.rss), 0)).join(", ")}]; ${PLUGINS} plugins ${fmt(subject)} MB [${b.map((x) => fmt(mb(x.rss), 0)).join(", ")}]; processes ${b[0]?.processes}; V8 heap used ${heap(a)} → ${heap(b)}; external ${ext(a)} → ${ext(b)}`,
     };
   } finally {
