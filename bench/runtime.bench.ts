@@ -242,3 +242,46 @@ export async function p8(runs: number): Promise<Result> {
     gen.cleanup();
   }
 }
+
+/**
+ * F1 — fair use: another user's no-op call while one member has 10 Sleep calls running or waiting on the default
+ * pool (4 hosts, 2 per user), against the same call on an idle pool.                    target ≤ +1,000 ms
+ */
+export async function f1(runs: number): Promise<Result> {
+  const log = BUILTIN_DESCRIPTORS.find((d) => d.code === "builtin_log")!;
+  const sleep = BUILTIN_DESCRIPTORS.find((d) => d.code === "builtin_sleep")!;
+  const at = { file: BUILTIN_MODULE_FILE, root: path.dirname(BUILTIN_MODULE_FILE) };
+  const pool = createExecutionPool({ name: "f1" });
+  const quick = async () => {
+    const r = await pool.execute({ ...at, descriptor: log, inputs: { message: "hi" }, user: "other" });
+    if (r.status !== "succeeded") throw new Error(`F1: ${r.status} ${r.error}`);
+  };
+  try {
+    await quick(); // warm host
+    const idle: number[] = [];
+    const busy: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      idle.push(await timeMs(quick));
+      const controller = new AbortController();
+      const burst = Array.from({ length: 10 }, () => pool.execute({ ...at, descriptor: sleep, inputs: { ms: 10_000 }, user: "member", signal: controller.signal }));
+      while (pool.stats().running < 2) await new Promise((r) => setTimeout(r, 5));
+      busy.push(await timeMs(quick));
+      controller.abort();
+      await Promise.all(burst);
+    }
+    const subject = median(busy);
+    const baseline = median(idle);
+    return {
+      id: "F1",
+      measure: `another user's call while one member has 10 Sleep calls on the default pool (ms, median of ${runs})`,
+      value: subject,
+      baseline,
+      unit: "ms",
+      verdict: `+${fmt(subject - baseline, 2)} ms over an idle pool (target ≤ +1,000 ms)`,
+      pass: subject - baseline <= 1000,
+      notes: `idle ${fmt(baseline, 2)} ms [${idle.map((x) => fmt(x, 2)).join(", ")}]; with the burst ${fmt(subject, 2)} ms [${busy.map((x) => fmt(x, 2)).join(", ")}]`,
+    };
+  } finally {
+    await pool.close({ force: true });
+  }
+}

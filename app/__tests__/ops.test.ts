@@ -66,7 +66,7 @@ describe("GET /api/ready", () => {
     return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, string> } };
   };
 
-  it("is not ready before the runtime's first load (no worker pool yet)", async () => {
+  it("is not ready before the runtime's first load (no execution pool yet)", async () => {
     setRuntimeStatus(status({ poolUp: false, loadedAt: null }));
     expect(await ready()).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "ok", pool: "down", confinement: CONFINEMENT } } });
   });

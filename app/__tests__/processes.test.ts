@@ -15,7 +15,7 @@ import { createTestDatabase } from "@/lib/test/database";
 
 /**
  * Processes end to end on the real plugin runtime: the example set (and the runtime's hostile fixtures) synced
- * into a generation, loaded, and run in the real worker pool.
+ * into a generation, loaded, and run in real plugin hosts.
  */
 
 const EXAMPLES = path.resolve("examples/plugins");
@@ -180,7 +180,7 @@ describe("processes", () => {
 });
 
 describe("runs", () => {
-  it("runs the nodes in topological order through the worker pool, references resolved, each node recorded", async () => {
+  it("runs the nodes in topological order through the plugin hosts, references resolved, each node recorded", async () => {
     await signInAs("member");
     const graph = graphOf(
       [

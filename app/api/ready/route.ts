@@ -24,7 +24,7 @@ export const GET = observed(async () => {
 /**
  * db: the database answers `SELECT 1` within 2 s. generation: the instance serves the active generation it last
  * saw in the database, every set verified — or there is no active generation at all and it serves none (a new
- * install). pool: the plugin worker pool is up. The answer names check outcomes only: no configuration, paths,
+ * install). pool: the plugin execution pool is up. The answer names check outcomes only: no configuration, paths,
  * URLs, versions or error messages (those are in the log).
  */
 async function check(): Promise<Checks> {

@@ -5,7 +5,7 @@ import { shippedFile } from "../shipped-file";
 import { isOutOfMemory, spawnHost, uncaughtLine } from "../host/spawn-host";
 
 export interface DescribeOptions {
-  /** Budget for the whole set (worker start included). Default 15 s. */
+  /** Budget for the whole set (host start included). Default 15 s. */
   timeoutMs?: number;
   /** The host's old-generation heap cap. Default 128 MB. */
   maxHeapMb?: number;
@@ -133,7 +133,7 @@ function isSafeFile(file: string): boolean {
   );
 }
 
-/** Turns the worker's function/symbol markers back into a function / symbol, so the contract sees them. */
+/** Turns the host's function/symbol markers back into a function / symbol, so the contract sees them. */
 function revive(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(revive);
   if (value !== null && typeof value === "object") {

@@ -9,7 +9,7 @@ import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "./builtins";
 
 type Plugin = { code: string; execute: (inputs: Record<string, unknown>, ctx?: unknown) => Promise<Record<string, unknown>> };
 
-// Tests may import the module; the app's main thread never does (a worker runs it).
+// Tests may import the module; the server never does (a plugin host runs it).
 let plugins: Plugin[];
 const run = (code: string, inputs: Record<string, unknown>, ctx?: unknown) => plugins.find((p) => p.code === code)!.execute(inputs, ctx);
 

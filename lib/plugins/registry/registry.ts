@@ -6,7 +6,7 @@ import { setKey, type Manifest } from "../sync/manifest";
 import { BUILTIN_SOURCE } from "./builtins";
 import { compareVersions } from "./version";
 
-/** A plugin the picker may offer and a worker may run. Descriptor data only: no plugin code is loaded here. */
+/** A plugin the picker may offer and a plugin host may run. Descriptor data only: no plugin code is loaded here. */
 export type RegistryPlugin = PluginDescriptor & {
   /** code@version */
   key: string;

@@ -30,7 +30,7 @@ export interface RunContext {
 }
 
 /**
- * Runs the plan's nodes one after another in the worker pool, writing each node's status, inputs (secrets
+ * Runs the plan's nodes one after another in the plugin hosts of its runtime, writing each node's status, inputs (secrets
  * masked), outputs, logs, error and duration as it goes, then the run's status. Never throws: an unexpected error
  * fails the run (and its unfinished nodes) with the message.
  */

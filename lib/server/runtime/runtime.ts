@@ -13,7 +13,7 @@ import { hostSettings } from "./host-settings";
 import { getRuntimeStatus, setRuntimeStatus } from "./status";
 
 /**
- * The plugins this instance serves: one generation's registry (descriptors only) and its worker pool. Swapped as a
+ * The plugins this instance serves: one generation's registry (descriptors only) and its pool of plugin hosts. Swapped as a
  * whole on activation; runs in flight keep the pool they started on, which closes once they finish.
  */
 export interface Runtime {

@@ -108,7 +108,7 @@ function cli(args: string[], envExtra: Record<string, string>): ChildProcess & {
 describe.skipIf(!process.env.TEST_DATABASE_URL)("several processes (PostgreSQL)", () => {
   let slowRoot: string;
   beforeAll(() => {
-    // A set whose module loops at import: the describe worker holds the run for its whole timeout.
+    // A set whose module loops at import: the describe host holds the run for its whole timeout.
     slowRoot = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-slow-"));
     fs.cpSync(EXAMPLES, slowRoot, { recursive: true });
     fs.writeFileSync(path.join(slowRoot, "custom_plugins/collections/test1.js"), "while (true) {}\n");
@@ -131,7 +131,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several processes (PostgreSQL)"
     await addFsSource("slow", slowRoot);
     const env = { DATABASE_URL: database.url!, DATA_DIR: process.env.DATA_DIR!, NODE_ENV: "development", SYNC_LEASE_TTL_MS: "1500" };
     const child = cli([], env);
-    // Wait until the run is recorded and the describe worker is spinning.
+    // Wait until the run is recorded and the describe host is spinning.
     let run = null;
     for (let i = 0; i < 100 && !run; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,4 +1,4 @@
-// Removes the describe worker's safety net, then throws asynchronously while its import is still pending.
+// Removes the describe host's safety net, then throws asynchronously while its import is still pending.
 process.removeAllListeners("uncaughtException");
 await new Promise((resolve) =>
   setTimeout(() => {
