@@ -32,6 +32,11 @@ test("the plugins page shows what is loaded; activate and roll back change the p
   await expect(page.getByTestId("serving-generation")).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole("row", { name: /examples\/custom_plugins/ }).first()).toContainText("loaded");
   await expect(page.getByRole("row", { name: /cus_test_1/ })).toContainText("Custom (CUS)");
+  // What plugin code is confined by here: files, environment, processes and (with unshare) the network.
+  const confinement = page.getByTestId("confinement");
+  await expect(confinement).toContainText(/--(experimental-)?permission/);
+  for (const line of ["Files", "Environment", "Processes", "Network"]) await expect(confinement).toContainText(line);
+  await expect(confinement.getByText(/^(in force|degraded)$/)).toHaveCount(4);
   await shot(page, "plugins");
   expect(await apiCodes(page)).toEqual(expect.arrayContaining(["cus_test_1", "cus_greet", "builtin_log"]));
 

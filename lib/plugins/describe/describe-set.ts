@@ -148,11 +148,6 @@ function revive(value: unknown): unknown {
   return value;
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return text.split("\n", 1)[0].trim().slice(0, 500);
-}
-
 const ZHostMessage = z.discriminatedUnion("t", [
   z.object({ t: z.literal("loading"), index: z.number().int().nonnegative() }),
   z.object({ t: z.literal("module"), index: z.number().int().nonnegative(), ns: z.record(z.string(), z.unknown()).optional(), error: z.string().max(2_000).optional(), output: z.string().optional() }),

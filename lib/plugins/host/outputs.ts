@@ -43,3 +43,35 @@ function kindOf(v: unknown): string {
   if (v === undefined) return "undefined";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
+
+/** A path to the first function/symbol/… inside `inputs` that structured clone refuses, or null when it clones. */
+export function uncloneable(inputs: unknown): string | null {
+  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) return "inputs must be an object";
+  try {
+    structuredClone(inputs);
+    return null;
+  } catch (e) {
+    return `${findUncloneable(inputs, "inputs", new Set()) ?? "inputs"}: ${firstLine(e)}`;
+  }
+}
+
+function findUncloneable(v: unknown, at: string, seen: Set<unknown>): string | null {
+  if (typeof v === "function" || typeof v === "symbol") return at;
+  if (typeof v !== "object" || v === null || seen.has(v)) return null;
+  seen.add(v);
+  for (const [k, child] of Object.entries(v)) {
+    const found = findUncloneable(child, Array.isArray(v) ? `${at}[${k}]` : `${at}.${k}`, seen);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function firstLine(e: unknown): string {
+  let text: string;
+  try {
+    text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    text = "unknown error";
+  }
+  return text.split("\n", 1)[0].trim().slice(0, 500);
+}

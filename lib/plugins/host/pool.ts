@@ -3,7 +3,7 @@ import type { PluginDescriptor } from "../contract";
 import { DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_TIMEOUT_MS, type EgressPolicy } from "./egress";
 import { ExecuteHost, type CallOutcome, type HostLimits } from "./execute-host-process";
 import { FairQueue } from "./fair-queue";
-import { checkOutputs } from "./outputs";
+import { checkOutputs, uncloneable } from "./outputs";
 
 export { checkOutputs } from "./outputs";
 
@@ -296,38 +296,6 @@ function settle(job: Job, outcome: CallOutcome, heapMb: number, pool: string): S
   const checked = checkOutputs(r.outputs, job.req.descriptor);
   if (typeof checked === "string") return { ...base, status: "failed", error: checked };
   return { status: "succeeded", outputs: checked, logs, error: null };
-}
-
-/** A path to the first function/symbol/… inside `inputs` that structured clone refuses, or null when it clones. */
-function uncloneable(inputs: unknown): string | null {
-  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) return "inputs must be an object";
-  try {
-    structuredClone(inputs);
-    return null;
-  } catch (e) {
-    return `${findUncloneable(inputs, "inputs", new Set()) ?? "inputs"}: ${firstLine(e)}`;
-  }
-}
-
-function findUncloneable(v: unknown, at: string, seen: Set<unknown>): string | null {
-  if (typeof v === "function" || typeof v === "symbol") return at;
-  if (typeof v !== "object" || v === null || seen.has(v)) return null;
-  seen.add(v);
-  for (const [k, child] of Object.entries(v)) {
-    const found = findUncloneable(child, Array.isArray(v) ? `${at}[${k}]` : `${at}.${k}`, seen);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
-function firstLine(e: unknown): string {
-  let text: string;
-  try {
-    text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  } catch {
-    text = "unknown error";
-  }
-  return text.split("\n", 1)[0].trim().slice(0, 500);
 }
 
 function positive(n: number | undefined): number | undefined {
