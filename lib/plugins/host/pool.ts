@@ -3,9 +3,9 @@ import type { PluginDescriptor } from "../contract";
 import { DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_TIMEOUT_MS, type EgressPolicy } from "./egress";
 import { ExecuteHost, type CallOutcome, type HostLimits } from "./execute-host-process";
 import { FairQueue } from "./fair-queue";
-import { checkOutputs, uncloneable } from "./outputs";
+import { settle, uncloneable } from "./results";
 
-export { checkOutputs } from "./outputs";
+export { checkOutputs } from "./results";
 
 /**
  * The execution pool of one generation: runs plugins' `execute(inputs, ctx)` in plugin hosts — confined child
@@ -104,7 +104,7 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** Node caps timers at 2^31-1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-type Settled = Omit<ExecutionResult, "durationMs">;
+export type Settled = Omit<ExecutionResult, "durationMs">;
 
 interface Job {
   req: ExecutionRequest;
@@ -205,7 +205,7 @@ export function createExecutionPool(opts: ExecutionPoolOptions): ExecutionPool {
     if (!host.alive) hosts.delete(host);
     running.delete(job);
     queue.done(user);
-    finish(job, settle(job, outcome, limits.heapMb, name));
+    finish(job, settle({ stopped: job.stopped, timeoutMs: job.timeoutMs, descriptor: req.descriptor }, outcome, limits.heapMb, name));
     pump();
   }
 
@@ -274,28 +274,6 @@ export function createExecutionPool(opts: ExecutionPoolOptions): ExecutionPool {
   function refuseLater(job: Job, error: string, status: ExecutionStatus = "failed") {
     finish(job, { status, outputs: null, logs: [], error });
   }
-}
-
-/** The result of a call from what the host said, or from how it ended and why the pool stopped it. */
-function settle(job: Job, outcome: CallOutcome, heapMb: number, pool: string): Settled {
-  const logs = outcome.logs;
-  const base = { outputs: null, logs };
-  if (job.stopped === "timeout") return { ...base, status: "timed_out", error: `timed out after ${job.timeoutMs} ms` };
-  if (job.stopped === "closed") return { ...base, status: "failed", error: `cancelled: the execution pool ${pool} was closed` };
-  if (job.stopped === "cancelled") return { ...base, status: "cancelled", error: "cancelled" };
-  if (outcome.kind === "ended") {
-    if (outcome.outOfMemory) return { ...base, status: "crashed", error: `the plugin exceeded the memory limit (${heapMb} MB)` };
-    return { ...base, status: "crashed", error: outcome.message };
-  }
-  const r = outcome.result;
-  if ("timedOut" in r) return { ...base, status: "timed_out", error: `timed out after ${job.timeoutMs} ms` };
-  if ("error" in r) {
-    const { name, message, stack } = r.error;
-    return { ...base, status: "failed", error: name && name !== "Error" ? `${name}: ${message}` : message, stack };
-  }
-  const checked = checkOutputs(r.outputs, job.req.descriptor);
-  if (typeof checked === "string") return { ...base, status: "failed", error: checked };
-  return { status: "succeeded", outputs: checked, logs, error: null };
 }
 
 function positive(n: number | undefined): number | undefined {

@@ -1,4 +1,6 @@
 import type { PluginDescriptor } from "../contract";
+import type { CallOutcome } from "./execute-host-process";
+import type { Settled } from "./pool";
 
 const TYPE_CHECKS: Record<string, (v: unknown) => boolean> = {
   string: (v) => typeof v === "string",
@@ -74,4 +76,31 @@ function firstLine(e: unknown): string {
     text = "unknown error";
   }
   return text.split("\n", 1)[0].trim().slice(0, 500);
+}
+
+/** The result of a call from what the host said, or from how it ended and why the pool stopped it. */
+export function settle(
+  job: { stopped?: "timeout" | "cancelled" | "closed"; timeoutMs: number; descriptor: Pick<PluginDescriptor, "outputs"> },
+  outcome: CallOutcome,
+  heapMb: number,
+  pool: string,
+): Settled {
+  const logs = outcome.logs;
+  const base = { outputs: null, logs };
+  if (job.stopped === "timeout") return { ...base, status: "timed_out", error: `timed out after ${job.timeoutMs} ms` };
+  if (job.stopped === "closed") return { ...base, status: "failed", error: `cancelled: the execution pool ${pool} was closed` };
+  if (job.stopped === "cancelled") return { ...base, status: "cancelled", error: "cancelled" };
+  if (outcome.kind === "ended") {
+    if (outcome.outOfMemory) return { ...base, status: "crashed", error: `the plugin exceeded the memory limit (${heapMb} MB)` };
+    return { ...base, status: "crashed", error: outcome.message };
+  }
+  const r = outcome.result;
+  if ("timedOut" in r) return { ...base, status: "timed_out", error: `timed out after ${job.timeoutMs} ms` };
+  if ("error" in r) {
+    const { name, message, stack } = r.error;
+    return { ...base, status: "failed", error: name && name !== "Error" ? `${name}: ${message}` : message, stack };
+  }
+  const checked = checkOutputs(r.outputs, job.descriptor);
+  if (typeof checked === "string") return { ...base, status: "failed", error: checked };
+  return { status: "succeeded", outputs: checked, logs, error: null };
 }
