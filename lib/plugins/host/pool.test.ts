@@ -254,6 +254,23 @@ describe("execution pool: stats and close", () => {
     }
   });
 
+  it("a host killed from outside while idle is not counted, and the next call gets a new one", async () => {
+    const p = createExecutionPool({ name: "killed", maxHosts: 1 });
+    try {
+      const first = await p.execute(fx("fx_ctx"));
+      const pid = first.outputs!.pid as number;
+      expect(p.stats().hosts).toBe(1);
+      process.kill(pid, "SIGKILL");
+      await expect.poll(() => p.stats().hosts).toBe(0);
+      const second = await p.execute(fx("fx_ctx"));
+      expect(second.status).toBe("succeeded");
+      expect(second.outputs!.pid).not.toBe(pid);
+      expect(p.stats().hosts).toBe(1);
+    } finally {
+      await p.close();
+    }
+  });
+
   it("enforces maxQueue", async () => {
     const p = createExecutionPool({ name: "queue", maxHosts: 1, maxQueue: 1 });
     try {

@@ -158,7 +158,8 @@ export function createExecutionPool(opts: ExecutionPoolOptions): ExecutionPool {
 
   /** An idle host of the job's set, or a new one (ending an idle host of another set when all slots are taken). */
   function hostFor(root: string): ExecuteHost {
-    for (const h of hosts) if (!h.busy && h.alive && h.root === root) return h;
+    for (const h of hosts) if (!h.alive) hosts.delete(h); // ended while idle (killed, crashed between calls)
+    for (const h of hosts) if (!h.busy && h.root === root) return h;
     if (hosts.size >= maxHosts) {
       const idle = [...hosts].filter((h) => !h.busy).sort((a, b) => a.idleSince - b.idleSince)[0];
       if (idle) retire(idle, "making room for another plugin set");
@@ -252,7 +253,9 @@ export function createExecutionPool(opts: ExecutionPoolOptions): ExecutionPool {
       });
     },
     stats() {
-      return { hosts: hosts.size, queued: queue.size, running: running.size, completed };
+      let live = 0;
+      for (const h of hosts) if (h.alive) live++;
+      return { hosts: live, queued: queue.size, running: running.size, completed };
     },
     close({ force = false } = {}) {
       closing = true;
