@@ -328,7 +328,8 @@ export const gitFetcher: SourceFetcher<"git"> = {
 
   async fetch(settings, secret, ctx): Promise<FetchResult> {
     checkRemoteUrl(settings.url, ctx.allowHttp, "git URL");
-    const gitdir = await fsp.mkdtemp(path.join(os.tmpdir(), "opsflow-gitdir-"));
+    // The process id in the name: whose a leftover is (several servers or suites may share the temp dir).
+    const gitdir = await fsp.mkdtemp(path.join(os.tmpdir(), `opsflow-gitdir-${process.pid}-`));
     return withRemote(
       settings,
       secret,

@@ -320,7 +320,8 @@ describe("sets of one source are described together, a bad one never fails the o
     );
     const sets = [SET, { submodule: "bad", version: "1", importModules: ["bad/mod.mjs"] }, { submodule: "other", version: "1", importModules: ["other.mod"] }];
     const cache = fsCache(tmp());
-    const run = await sync(cache, [fsSource(root, "mixed", sets)], null, { describe: { timeoutMs: 1000 } });
+    // Long enough for a loaded machine to start a host and describe the good sets on their own.
+    const run = await sync(cache, [fsSource(root, "mixed", sets)], null, { describe: { timeoutMs: 3000 } });
     expect(run.results[0].sets).toEqual([
       { submodule: "custom_plugins", status: "fresh", plugins: 3 },
       { submodule: "bad", status: "failed", plugins: 0, error: expect.stringMatching(reason) },

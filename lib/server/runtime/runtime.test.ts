@@ -198,7 +198,8 @@ describe("hostile plugins cost only their host", () => {
     ["hostile_throw", "failed", /thrown in execute/],
     ["hostile_exit", "failed|crashed", /exit/],
   ])("%s is reported (%s) while concurrent requests still succeed", async (code, status, message) => {
-    process.env.PLUGIN_TIMEOUT_MS = "1500";
+    // Only the loop needs the time limit; the others must end by themselves, however loaded the machine is.
+    process.env.PLUGIN_TIMEOUT_MS = code === "hostile_loop" ? "1500" : "60000";
     resetHostSettings();
     await database.prisma.pluginSource.create({ data: { name: "hostile", kind: "fs", settings: { path: HOSTILE }, pluginSets: { create: [HOSTILE_SET] } } });
     await sync();
