@@ -1,5 +1,6 @@
 import { closeDatabase, db, getDatabase } from "../db";
 import { logger } from "../log";
+import { checkAppSecret } from "../secrets";
 import { bootstrap } from "./bootstrap";
 import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
 import { reconcileFromEnv } from "./sources-file/reconcile-sources-file";
@@ -7,12 +8,13 @@ import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
 
 /**
- * Server start: open the DB (migrating the embedded one), create the first admin, load the active generation from
+ * Server start: check APP_SECRET, open the DB (migrating the embedded one), create the first admin, load the active generation from
  * the cache (in the background: start-up never waits on the cache or a remote), and follow activations by polling.
  * SYNC_ON_START=if-empty (default) runs a first sync when no generation exists yet, so a new install shows plugins.
  */
 export async function startServer(): Promise<void> {
   try {
+    checkAppSecret();
     const database = await getDatabase();
     logger.info(`database: ${database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}`);
     await bootstrap();
