@@ -13,7 +13,10 @@ import { ExpectedError } from "../errors";
 export async function login(input: TLoginInput, ip: string): Promise<{ role: "admin" | "member"; locale: string | null }> {
   const wait = await loginRetryAfter(input.username, ip);
   if (wait > 0) throw new ExpectedError(429, "login.rateLimited", { seconds: wait });
-  const user = await (await db()).user.findUnique({ where: { username: input.username } });
+  const prisma = await db();
+  // Usernames are unique regardless of case (a lower(username) index): "Admin" signs in as "admin".
+  const [match] = await prisma.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("username") = lower(${input.username})`;
+  const user = match ? await prisma.user.findUnique({ where: { id: match.id } }) : null;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok) {
     await recordLoginFailure(input.username, ip);

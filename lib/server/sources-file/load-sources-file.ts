@@ -147,8 +147,9 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
       continue;
     }
     const fieldErrors: FieldErrors = {};
-    if (name && seen.has(name)) fieldErrors.name = t("managed.duplicateName", { name });
-    else if (name) seen.add(name);
+    // Names are unique regardless of case, as in the database.
+    if (name && seen.has(name.toLowerCase())) fieldErrors.name = t("managed.duplicateName", { name });
+    else if (name) seen.add(name.toLowerCase());
     const secretFields = typeof entry.kind === "string" && Object.hasOwn(SECRET_FIELDS, entry.kind) ? SECRET_FIELDS[entry.kind] : [];
     const input = resolveSecrets(entry, secretFields, fieldErrors);
     const result = schema.safeParse(input);
