@@ -1,0 +1,5 @@
+/** Request headers proxy.ts adds for the app (any client-sent value is overwritten there). */
+
+/** This response's CSP nonce, for code that renders its own inline <style> or <script> (the 503 page). */
+export const NONCE_HEADER = "x-nonce";
+
