@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isDatabaseMarkedDown } from "./lib/db/health";
 import { trustProxy } from "./lib/env";
-import { NONCE_HEADER } from "./lib/http/request-headers";
+import { NONCE_HEADER, PATH_HEADER } from "./lib/http/request-headers";
 import { isCrossOrigin, isStateChanging } from "./lib/http/same-origin";
 import { contentSecurityPolicy, newNonce, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "./lib/http/security-headers";
 import { serverActionBodyProblem } from "./lib/http/server-action-body";
@@ -10,10 +11,11 @@ import { serverActionBodyProblem } from "./lib/http/server-action-body";
  * 1. a path that does not decode (`/sources/%E0%A4%A`) → 400, where Next itself would answer 500;
  * 2. pages: a state-changing request from another origin (a forged form post, a server action) → 403, where Next
  *    would answer 500; a server action whose body cannot be decoded → 400 (Next: 500);
- * 3. every page gets a fresh CSP nonce and HSTS over https.
+ * 3. pages while the database is known to be down → the 503 page (app/unavailable/route.ts);
+ * 4. every page gets a fresh CSP nonce, HSTS over https, and its own path for the page guard.
  */
 export async function proxy(request: NextRequest): Promise<Response> {
-  const { pathname } = request.nextUrl;
+  const { pathname, search } = request.nextUrl;
   const api = pathname.startsWith("/api/");
   if (!decodes(pathname)) {
     return api ? Response.json({ error: "Malformed URL: the path is not valid percent-encoded UTF-8." }, { status: 400 }) : plain(400, "Bad Request: the path is not valid percent-encoded UTF-8.");
@@ -35,8 +37,12 @@ export async function proxy(request: NextRequest): Promise<Response> {
   // Next reads the nonce from the request's CSP header and puts it on its scripts; pages read x-nonce.
   headers.set("content-security-policy", csp);
   headers.set(NONCE_HEADER, nonce);
+  headers.set(PATH_HEADER, `${pathname}${search}`);
 
-  const response = NextResponse.next({ request: { headers } });
+  const down = isDatabaseMarkedDown() && (request.method === "GET" || request.method === "HEAD");
+  const response = down
+    ? NextResponse.rewrite(new URL("/unavailable", request.url), { request: { headers } })
+    : NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", csp);
   if (https) response.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
   return response;

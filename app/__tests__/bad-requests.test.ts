@@ -1,18 +1,28 @@
+import { sealData } from "iron-session";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as sourcesApi from "@/app/api/sources/route";
 import * as sourceApi from "@/app/api/sources/[id]/route";
 import * as activateApi from "@/app/api/generations/[id]/activate/route";
 import * as runApi from "@/app/api/sync/runs/[id]/route";
+import * as readyApi from "@/app/api/ready/route";
+import * as unavailablePage from "@/app/unavailable/route";
 import { createSourceAction } from "@/app/(admin)/sources/actions";
 import { activateGenerationAction } from "@/app/(admin)/plugins/actions";
 import { proxy } from "@/proxy";
+import { SESSION_COOKIE } from "@/lib/auth/session";
+import { setTestDatabase } from "@/lib/db";
+import { openDatabase, type Database } from "@/lib/db/connection";
+import { isDatabaseMarkedDown, markDatabaseUp } from "@/lib/db/health";
+import { pageUser } from "@/lib/server/auth/page-guard";
+import { deriveKey } from "@/lib/secrets";
+import { setRuntimeStatus } from "@/lib/server/runtime/status";
 import { jsonRequest, routeCtx, signInAs } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
 import { testCookies } from "@/lib/test/request";
 import en from "@/messages/en.json";
 
-/** Bad requests are answered 4xx with a clear message, never 500. */
+/** Bad requests are answered 4xx (or 503 for a missing database) with a clear message, never 500. */
 
 const validSource = { name: "plugins", kind: "fs", path: "/srv/plugins", pluginSets: [{ submodule: "custom", version: "1", importModules: "custom.a" }] };
 
@@ -171,5 +181,76 @@ describe("proxy.ts", () => {
     const https = await proxy(request("/sources", { headers: { "x-forwarded-proto": "https" } }));
     expect(https.headers.get("strict-transport-security")).toBe("max-age=31536000");
     expect(https.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+  });
+});
+
+describe("the database gone, or not migrated", () => {
+  /** A session cookie for a user id, without the database (which is the point). */
+  const cookieFor = async (userId: string) => testCookies.set(SESSION_COOKIE, await sealData({ userId }, { password: deriveKey("session").toString("base64url") }));
+  const withDatabase = async (broken: Database, fn: () => Promise<void>) => {
+    setTestDatabase(broken);
+    try {
+      await fn();
+    } finally {
+      setTestDatabase(database);
+      markDatabaseUp();
+    }
+  };
+  const readyChecks = async () => {
+    setRuntimeStatus({ generation: null, activeInDb: null, verified: false, origin: "none", problem: null, poolUp: true, plugins: { loaded: 0, failed: 0, carriedOver: 0 }, loadedAt: null });
+    const res = await readyApi.GET(new Request("http://localhost/api/ready"), routeCtx());
+    return { status: res.status, db: (await res.json()).checks.db };
+  };
+
+  it("unreachable: the API answers 503 with a JSON error, pages go to the 503 page, /api/ready says unreachable", async () => {
+    const gone = await openDatabase({ kind: "postgres", url: "postgresql://nobody@127.0.0.1:1/none" });
+    await withDatabase(gone, async () => {
+      await cookieFor("someone");
+      const res = await sourcesApi.GET(jsonRequest("GET", "/api/sources"), routeCtx());
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: en.errors.dbUnreachable });
+      expect(isDatabaseMarkedDown()).toBe(true);
+
+      markDatabaseUp();
+      await expect(pageUser("admin")).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT;replace;\/;/) });
+      expect(isDatabaseMarkedDown()).toBe(true);
+      const page = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "/sources?x=1", "x-nonce": "abc" } }));
+      expect(page.status).toBe(503);
+      expect(page.headers.get("retry-after")).toBe("10");
+      const html = await page.text();
+      expect(html).toContain(en.unavailable.unreachable);
+      expect(html).toContain('<style nonce="abc">');
+      expect(html).toContain('href="/sources?x=1"');
+      expect(await readyChecks()).toEqual({ status: 503, db: "unreachable" });
+    });
+    await gone.close();
+  });
+
+  it("an empty, unmigrated database: 503 'not migrated' from the API, migrations_pending from /api/ready", async () => {
+    const empty = await createTestDatabase({ migrate: false });
+    try {
+      await withDatabase(empty, async () => {
+        await cookieFor("someone");
+        const res = await sourcesApi.GET(jsonRequest("GET", "/api/sources"), routeCtx());
+        expect(res.status).toBe(503);
+        expect(await res.json()).toEqual({ error: en.errors.dbNotMigrated });
+        expect(await readyChecks()).toEqual({ status: 503, db: "migrations_pending" });
+        const page = await unavailablePage.GET(new Request("http://localhost/unavailable"));
+        expect(await page.text()).toContain(en.unavailable.migrationsPending);
+      });
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it("once the database answers, the 503 page sends the browser back and clears the mark", async () => {
+    await signInAs("admin");
+    const back = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "/sources" } }));
+    expect(back.status).toBe(307);
+    expect(back.headers.get("location")).toBe("/sources");
+    const loop = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "//evil.example/x" } }));
+    expect(loop.headers.get("location")).toBe("/");
+    expect(isDatabaseMarkedDown()).toBe(false);
+    expect(await readyChecks()).toEqual({ status: 200, db: "ok" });
   });
 });

@@ -5,6 +5,8 @@ import { requireUser, type SessionUser } from "./auth/current-user";
 import { ExpectedError } from "./errors";
 import { requestTranslator } from "./locale";
 import { logger } from "../log";
+import { markDatabaseDown } from "../db/health";
+import { databaseProblem } from "../db/unavailable";
 
 /** What every server action returns: data, or a status + translated message + field errors. */
 export type ActionResult<T> =
@@ -46,8 +48,9 @@ export async function runSafely<S extends Schema, T>(
 }
 
 /**
- * An error as a result: an ExpectedError with its status, translated message and field errors; anything else is
- * logged (message only; inputs may hold secrets) and answered 500 with a generic message.
+ * An error as a result: an ExpectedError with its status, translated message and field errors; a database that
+ * is unreachable or unmigrated → 503; anything else is logged (message only; inputs may hold secrets) and
+ * answered 500 with a generic message.
  */
 export async function failure(err: unknown): Promise<{ ok: false; status: number; error: string; fieldErrors: FieldErrors }> {
   const t = await requestTranslator();
@@ -55,6 +58,13 @@ export async function failure(err: unknown): Promise<{ ok: false; status: number
     const fieldErrors: FieldErrors = {};
     for (const [field, [key, values]] of Object.entries(err.fields)) fieldErrors[field] = t(key as never, values as never);
     return { ok: false, status: err.status, error: t(err.key as never, err.values as never), fieldErrors };
+  }
+  const problem = databaseProblem(err);
+  if (problem) {
+    // Not a bug here: the database is gone or not migrated. Pages follow the mark to the 503 page (proxy.ts).
+    markDatabaseDown();
+    logger.warn(`database ${problem === "unreachable" ? "unreachable" : "not migrated"}: ${(err as Error).message.split("\n").filter(Boolean).at(-1)}`);
+    return { ok: false, status: 503, error: t(problem === "unreachable" ? "errors.dbUnreachable" : "errors.dbNotMigrated"), fieldErrors: {} };
   }
   logger.error({ err }, "unexpected error in a server action or route handler");
   return { ok: false, status: 500, error: t("errors.generic"), fieldErrors: {} };

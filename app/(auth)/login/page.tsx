@@ -2,12 +2,12 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { LoginForm } from "@/components/auth/login-form";
 import { LocaleSwitcher } from "@/components/layout/locale-switcher";
-import { findCurrentUser } from "@/lib/server/auth/current-user";
+import { pageSession } from "@/lib/server/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage() {
-  if (await findCurrentUser()) redirect("/");
+  if (await pageSession()) redirect("/");
   const t = await getTranslations("login");
   return (
     <main className="flex min-h-screen items-center justify-center px-4">

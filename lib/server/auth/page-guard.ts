@@ -1,13 +1,33 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { markDatabaseDown } from "../../db/health";
+import { databaseProblem } from "../../db/unavailable";
+import { PATH_HEADER } from "../../http/request-headers";
 import { findCurrentUser, type SessionUser } from "./current-user";
+
+/**
+ * The signed-in user for a page, or null. When the database turns out to be down, the page is not rendered as a
+ * 500: the database is marked down and the same URL is asked again, which proxy.ts then answers with the 503
+ * page (a page cannot set its own status; a route handler can).
+ */
+export async function pageSession(): Promise<SessionUser | null> {
+  try {
+    return await findCurrentUser();
+  } catch (err) {
+    if (!databaseProblem(err)) throw err;
+    markDatabaseDown();
+    const path = (await headers()).get(PATH_HEADER);
+    redirect(path && path.startsWith("/") && !path.startsWith("//") ? path : "/");
+  }
+}
 
 /**
  * For pages: anonymous → redirect to the login page; signed in without the role → null (the page renders the
  * forbidden view); otherwise the user. Every admin page calls this itself: layouts do not re-run on navigation.
  */
 export async function pageUser(role: "admin" | "member"): Promise<SessionUser | null> {
-  const user = await findCurrentUser();
+  const user = await pageSession();
   if (!user) redirect("/login");
   return role === "admin" && user.role !== "admin" ? null : user;
 }
