@@ -36,6 +36,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
           </nav>
           <div className="flex items-center gap-3">
             <span className="hidden text-sm text-zinc-500 2xl:inline">{t("signedInAs", { username: user.username, role: tr(user.role) })}</span>
+            <NavLink href="/account">{t("account")}</NavLink>
             <LocaleSwitcher signedIn />
             <LogoutButton label={t("logout")} />
           </div>

@@ -22,7 +22,7 @@ export const EXAMPLE_SOURCE = {
 
 /**
  * First start: create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or with a generated password printed once to
- * the log; seed the example source when SEED_EXAMPLE_SOURCE allows. Runs when no user exists, so a restart never
+ * the log (which must be changed at the first sign-in); seed the example source when SEED_EXAMPLE_SOURCE allows. Runs when no user exists, so a restart never
  * prints or changes a password again.
  */
 export async function bootstrap(log: (line: string) => void = console.info): Promise<void> {
@@ -32,7 +32,7 @@ export async function bootstrap(log: (line: string) => void = console.info): Pro
   const given = env.adminPassword();
   const password = given ?? randomBytes(18).toString("base64url");
   await prisma.$transaction(async (tx) => {
-    await tx.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(password) } });
+    await tx.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(password), mustChangePassword: !given, passwordChangedAt: given ? new Date() : null } });
     await tx.auditEvent.create({
       data: { actor: "system", action: "user.create", targetType: "user", targetName: username, summary: { role: "admin", bootstrap: true } },
     });
@@ -45,5 +45,5 @@ export async function bootstrap(log: (line: string) => void = console.info): Pro
     }
   });
   if (given) log(`[opsflow] created admin user "${username}" with the password from ADMIN_PASSWORD`);
-  else log(`[opsflow] created admin user "${username}" with password: ${password}   (shown once; change it or set ADMIN_PASSWORD)`);
+  else log(`[opsflow] created admin user "${username}" with password: ${password}   (shown once; to be changed at the first sign-in)`);
 }

@@ -28,7 +28,7 @@ type Handler<S extends z.ZodType, T> = (args: {
  * expected errors with their status, others → 500 with a generic message.
  */
 export function withRole<S extends z.ZodType, T>(
-  role: "admin" | "member",
+  role: "admin" | "member" | "account",
   opts: { body?: S | (() => S); status?: number },
   handler: Handler<S, T>,
 ) {

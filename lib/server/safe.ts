@@ -13,7 +13,8 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; status: number; error: string; fieldErrors: FieldErrors };
 
-type Role = "admin" | "member" | "public";
+/** Who may call: admins; any signed-in user; "account": any signed-in user, also one who must first change the password. */
+type Role = "admin" | "member" | "account" | "public";
 type Schema = z.ZodType | (() => z.ZodType);
 
 /**
@@ -29,7 +30,7 @@ export async function runSafely<S extends Schema, T>(
   handler: (input: z.output<S extends () => infer R ? R : S>, user: SessionUser | null) => Promise<T>,
 ): Promise<ActionResult<T>> {
   try {
-    const user = role === "public" ? null : await requireUser(role);
+    const user = role === "public" ? null : await requireUser(role === "account" ? "member" : role, { passwordChange: role === "account" });
     const zschema = (typeof schema === "function" ? (schema as () => z.ZodType)() : schema) as z.ZodType;
     const input = typeof raw === "function" ? await (raw as () => Promise<unknown>)() : raw;
     // PostgreSQL cannot store U+0000 in text or jsonb: refused here for every input, not as a database error.

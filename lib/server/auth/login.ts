@@ -1,16 +1,18 @@
 import "server-only";
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from "../../auth/rate-limit";
 import { dummyHash, verifyPassword } from "../../auth/password";
-import { getSession } from "../../auth/session";
+import { getSession, readSession, startSession } from "../../auth/session";
 import { db } from "../../db";
+import { noteUserWrite } from "../../db/user-writes";
 import type { TLoginInput } from "../../validations/auth";
 import { ExpectedError } from "../errors";
 
 /**
  * Verifies the password (constant work whether or not the user exists), rate-limits failures per username+IP and
- * per IP, and stores the user id in the session cookie. Returns the user's saved interface language.
+ * per IP, and starts a session at the user's
+ * current session version. Returns where the browser goes next and the user's saved interface language.
  */
-export async function login(input: TLoginInput, ip: string): Promise<{ role: "admin" | "member"; locale: string | null }> {
+export async function login(input: TLoginInput, ip: string): Promise<{ role: "admin" | "member"; locale: string | null; mustChangePassword: boolean }> {
   const wait = await loginRetryAfter(input.username, ip);
   if (wait > 0) throw new ExpectedError(429, "login.rateLimited", { seconds: wait });
   const prisma = await db();
@@ -23,12 +25,19 @@ export async function login(input: TLoginInput, ip: string): Promise<{ role: "ad
     throw new ExpectedError(401, "login.invalid");
   }
   await clearLoginFailures(input.username, ip);
-  const session = await getSession();
-  session.userId = user.id;
-  await session.save();
-  return { role: user.role, locale: user.locale };
+  await startSession(user);
+  return { role: user.role, locale: user.locale, mustChangePassword: user.mustChangePassword };
 }
 
+/**
+ * Signs out: the user's session version moves on, so this cookie — and every other copy of a session of this
+ * user, in any browser, on any instance — is refused from the next request on; then the cookie is cleared.
+ */
 export async function logout(): Promise<void> {
+  const session = await readSession();
+  if (session) {
+    await (await db()).user.updateMany({ where: { id: session.userId, sessionVersion: session.version }, data: { sessionVersion: { increment: 1 } } });
+    noteUserWrite();
+  }
   (await getSession()).destroy();
 }

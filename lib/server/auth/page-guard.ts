@@ -23,11 +23,13 @@ export async function pageSession(): Promise<SessionUser | null> {
 }
 
 /**
- * For pages: anonymous → redirect to the login page; signed in without the role → null (the page renders the
- * forbidden view); otherwise the user. Every admin page calls this itself: layouts do not re-run on navigation.
+ * For pages: anonymous → redirect to the login page; a user who must change the password first → to that page;
+ * signed in without the role → null (the page renders the forbidden view); otherwise the user. Every admin page
+ * calls this itself: layouts do not re-run on navigation.
  */
 export async function pageUser(role: "admin" | "member"): Promise<SessionUser | null> {
   const user = await pageSession();
   if (!user) redirect("/login");
+  if (user.mustChangePassword) redirect("/account/password");
   return role === "admin" && user.role !== "admin" ? null : user;
 }
