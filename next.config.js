@@ -5,7 +5,7 @@ const createNextIntlPlugin = require("next-intl/plugin");
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
 const PERMISSIONS_POLICY = [
-  "accelerometer", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+  "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
   "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
 ].map((feature) => `${feature}=()`).join(", ");
 

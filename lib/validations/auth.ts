@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { line, ZName } from "./common";
 
 export const ZLoginInput = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /**
  * Shared field rules. Every message is a catalog key under "validation." (messages/<locale>.json), so the form,
