@@ -17,7 +17,7 @@ export default async function AccountPage() {
         <PageHeader title={t("title")} description={t("description")} />
         <Card>
           <CardBody>
-            <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[12rem_1fr]">
+            <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[12rem_1fr] sm:gap-y-3 [&>dd]:mb-2 sm:[&>dd]:mb-0">
               <dt className="text-zinc-500">{t("username")}</dt>
               <dd className="font-medium">{view.username}</dd>
               <dt className="text-zinc-500">{t("role")}</dt>

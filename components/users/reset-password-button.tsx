@@ -37,7 +37,7 @@ export function ResetPasswordButton({ username, reset, onDone }: {
       <Button variant="secondary" size="sm" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>{t("resetPassword")}</Button>
       <dialog ref={dialog} aria-modal="true" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}
         onCancel={(e) => { if (isSubmitting) e.preventDefault(); else form.reset(); }}
-        className="m-auto w-full max-w-md rounded-md border border-zinc-200 bg-white p-0 text-zinc-900 shadow-lg backdrop:bg-zinc-900/40">
+        className="m-auto w-full max-w-md rounded-md border border-zinc-200 bg-white p-0 text-left text-zinc-900 shadow-lg backdrop:bg-zinc-900/40">
         <form method="post" onSubmit={(e) => void form.handleSubmit(submit)(e)} noValidate>
           <div className="space-y-3 px-5 pt-5">
             <h2 id={`${id}-title`} className="text-base font-semibold">{t("resetTitle", { username })}</h2>

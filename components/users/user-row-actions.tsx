@@ -25,7 +25,7 @@ export function UserRowActions({ user }: { user: { id: string; username: string;
   const toRole = user.role === "admin" ? "member" : "admin";
   return (
     <div className="flex flex-col items-end gap-1.5">
-      <div className="flex flex-wrap justify-end gap-2">
+      <div className="flex flex-nowrap justify-end gap-2">
         <ConfirmButton size="sm" variant="secondary" title={t("roleTitle", { username })} message={t(toRole === "admin" ? "roleToAdmin" : "roleToMember", { username })}
           confirmLabel={t("roleConfirm")} cancelLabel={tc("cancel")}
           onConfirm={async () => settle(await updateUserAction(user.id, { role: toRole }), t(toRole === "admin" ? "roleToAdmin" : "roleToMember", { username }))}>
