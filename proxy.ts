@@ -1,17 +1,19 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isDatabaseMarkedDown } from "./lib/db/health";
+import { databaseMarkedDown } from "./lib/db/health";
 import { trustProxy } from "./lib/env";
-import { NONCE_HEADER, PATH_HEADER } from "./lib/http/request-headers";
+import { PATH_HEADER } from "./lib/http/request-headers";
 import { isCrossOrigin, isStateChanging } from "./lib/http/same-origin";
 import { contentSecurityPolicy, newNonce, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "./lib/http/security-headers";
 import { serverActionBodyProblem } from "./lib/http/server-action-body";
+import { unavailablePage } from "./lib/http/unavailable-page";
+import { LOCALE_COOKIE, resolveLocale } from "./lib/i18n/config";
 
 /**
  * Runs before every page (and before API paths with a percent sign, see `config`):
  * 1. a path that does not decode (`/sources/%E0%A4%A`) → 400, where Next itself would answer 500;
  * 2. pages: a state-changing request from another origin (a forged form post, a server action) → 403, where Next
  *    would answer 500; a server action whose body cannot be decoded → 400 (Next: 500);
- * 3. pages while the database is known to be down → the 503 page (app/unavailable/route.ts);
+ * 3. pages while the database was just seen down → the 503 page (lib/http/unavailable-page.ts);
  * 4. every page gets a fresh CSP nonce, HSTS over https, and its own path for the page guard.
  */
 export async function proxy(request: NextRequest): Promise<Response> {
@@ -34,15 +36,22 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
   const headers = new Headers(request.headers);
-  // Next reads the nonce from the request's CSP header and puts it on its scripts; pages read x-nonce.
+  // Next reads the nonce from the request's CSP header and puts it on its scripts and styles.
   headers.set("content-security-policy", csp);
-  headers.set(NONCE_HEADER, nonce);
   headers.set(PATH_HEADER, `${pathname}${search}`);
 
-  const down = isDatabaseMarkedDown() && (request.method === "GET" || request.method === "HEAD");
-  const response = down
-    ? NextResponse.rewrite(new URL("/unavailable", request.url), { request: { headers } })
-    : NextResponse.next({ request: { headers } });
+  const down = request.method === "GET" || request.method === "HEAD" ? databaseMarkedDown() : null;
+  if (down) {
+    // Answered here rather than by rewriting to a route: Next serves a rewrite whose URL does not match its own
+    // idea of the origin (`-H 127.0.0.1`, X-Forwarded-Proto) by proxying it over HTTP, which failed with a 500.
+    const locale = resolveLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language"));
+    const html = unavailablePage({ locale, nonce, problem: down, path: `${pathname}${search}` });
+    return new Response(request.method === "HEAD" ? null : html, {
+      status: 503,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "retry-after": "5", "content-security-policy": csp },
+    });
+  }
+  const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", csp);
   if (https) response.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
   return response;

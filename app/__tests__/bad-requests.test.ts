@@ -6,14 +6,13 @@ import * as sourceApi from "@/app/api/sources/[id]/route";
 import * as activateApi from "@/app/api/generations/[id]/activate/route";
 import * as runApi from "@/app/api/sync/runs/[id]/route";
 import * as readyApi from "@/app/api/ready/route";
-import * as unavailablePage from "@/app/unavailable/route";
 import { createSourceAction } from "@/app/(admin)/sources/actions";
 import { activateGenerationAction } from "@/app/(admin)/plugins/actions";
 import { proxy } from "@/proxy";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { setTestDatabase } from "@/lib/db";
 import { openDatabase, type Database } from "@/lib/db/connection";
-import { isDatabaseMarkedDown, markDatabaseUp } from "@/lib/db/health";
+import { databaseMarkedDown, DOWN_MARK_MS, markDatabaseDown, markDatabaseUp } from "@/lib/db/health";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { deriveKey } from "@/lib/secrets";
 import { setRuntimeStatus } from "@/lib/server/runtime/status";
@@ -21,6 +20,7 @@ import { jsonRequest, routeCtx, signInAs } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
 import { testCookies } from "@/lib/test/request";
 import en from "@/messages/en.json";
+import zh from "@/messages/zh-CN.json";
 
 /** Bad requests are answered 4xx (or 503 for a missing database) with a clear message, never 500. */
 
@@ -209,18 +209,23 @@ describe("the database gone, or not migrated", () => {
       const res = await sourcesApi.GET(jsonRequest("GET", "/api/sources"), routeCtx());
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ error: en.errors.dbUnreachable });
-      expect(isDatabaseMarkedDown()).toBe(true);
+      expect(databaseMarkedDown()).toBe("unreachable");
 
+      // A page finding it out marks the database down and asks for itself again: the proxy answers that.
       markDatabaseUp();
       await expect(pageUser("admin")).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT;replace;\/;/) });
-      expect(isDatabaseMarkedDown()).toBe(true);
-      const page = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "/sources?x=1", "x-nonce": "abc" } }));
+      expect(databaseMarkedDown()).toBe("unreachable");
+      const page = await proxy(new NextRequest("http://127.0.0.1:3000/sources?x=1", { headers: { host: "127.0.0.1:3000" } }));
       expect(page.status).toBe(503);
-      expect(page.headers.get("retry-after")).toBe("10");
+      expect(page.headers.get("retry-after")).toBe("5");
+      const nonce = /'nonce-([^']+)'/.exec(page.headers.get("content-security-policy") ?? "")?.[1];
       const html = await page.text();
       expect(html).toContain(en.unavailable.unreachable);
-      expect(html).toContain('<style nonce="abc">');
+      expect(html).toContain(`<style nonce="${nonce}">`);
       expect(html).toContain('href="/sources?x=1"');
+      // In the browser's language; API requests are never answered by the proxy.
+      const zhPage = await proxy(new NextRequest("http://127.0.0.1:3000/login", { headers: { host: "127.0.0.1:3000", "accept-language": "zh-CN" } }));
+      expect(await zhPage.text()).toContain(zh.unavailable.title);
       expect(await readyChecks()).toEqual({ status: 503, db: "unreachable" });
     });
     await gone.close();
@@ -235,7 +240,7 @@ describe("the database gone, or not migrated", () => {
         expect(res.status).toBe(503);
         expect(await res.json()).toEqual({ error: en.errors.dbNotMigrated });
         expect(await readyChecks()).toEqual({ status: 503, db: "migrations_pending" });
-        const page = await unavailablePage.GET(new Request("http://localhost/unavailable"));
+        const page = await proxy(new NextRequest("http://127.0.0.1:3000/sources", { headers: { host: "127.0.0.1:3000" } }));
         expect(await page.text()).toContain(en.unavailable.migrationsPending);
       });
     } finally {
@@ -243,14 +248,15 @@ describe("the database gone, or not migrated", () => {
     }
   });
 
-  it("once the database answers, the 503 page sends the browser back and clears the mark", async () => {
-    await signInAs("admin");
-    const back = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "/sources" } }));
-    expect(back.status).toBe(307);
-    expect(back.headers.get("location")).toBe("/sources");
-    const loop = await unavailablePage.GET(new Request("http://localhost/unavailable", { headers: { "x-opsflow-path": "//evil.example/x" } }));
-    expect(loop.headers.get("location")).toBe("/");
-    expect(isDatabaseMarkedDown()).toBe(false);
+  it("the mark lapses by itself (the next page tries the database again), and /api/ready clears it", async () => {
+    const now = Date.now();
+    markDatabaseDown("unreachable", now);
+    expect(databaseMarkedDown(now + DOWN_MARK_MS - 1)).toBe("unreachable");
+    expect(databaseMarkedDown(now + DOWN_MARK_MS)).toBeNull();
+    markDatabaseDown("unreachable");
     expect(await readyChecks()).toEqual({ status: 200, db: "ok" });
+    expect(databaseMarkedDown()).toBeNull();
+    const page = await proxy(new NextRequest("http://127.0.0.1:3000/sources", { headers: { host: "127.0.0.1:3000" } }));
+    expect(page.headers.get("x-middleware-next")).toBe("1");
   });
 });

@@ -1,7 +1,4 @@
 /** Request headers proxy.ts adds for the app (any client-sent value is overwritten there). */
 
-/** This response's CSP nonce, for code that renders its own inline <style> or <script> (the 503 page). */
-export const NONCE_HEADER = "x-nonce";
-
 /** The page's own path and query, for the page guard's redirect when the database turns out to be down. */
 export const PATH_HEADER = "x-opsflow-path";

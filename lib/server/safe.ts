@@ -63,7 +63,7 @@ export async function failure(err: unknown): Promise<{ ok: false; status: number
   const problem = databaseProblem(err);
   if (problem) {
     // Not a bug here: the database is gone or not migrated. Pages follow the mark to the 503 page (proxy.ts).
-    markDatabaseDown();
+    markDatabaseDown(problem);
     logger.warn(`database ${problem === "unreachable" ? "unreachable" : "not migrated"}: ${(err as Error).message.split("\n").filter(Boolean).at(-1)}`);
     return { ok: false, status: 503, error: t(problem === "unreachable" ? "errors.dbUnreachable" : "errors.dbNotMigrated"), fieldErrors: {} };
   }

@@ -32,7 +32,7 @@ async function check(): Promise<Checks> {
   const database = await checkDatabase(DB_TIMEOUT_MS);
   let activeNow: number | null | undefined;
   if (database === "ok") {
-    markDatabaseUp();
+    markDatabaseUp(); // pages need not wait for the mark to lapse
     try {
       const active = await withTimeout((async () => (await db()).generation.findFirst({ where: { status: "active" }, select: { id: true } }))(), DB_TIMEOUT_MS);
       activeNow = active?.id ?? null;

@@ -9,14 +9,15 @@ import { findCurrentUser, type SessionUser } from "./current-user";
 /**
  * The signed-in user for a page, or null. When the database turns out to be down, the page is not rendered as a
  * 500: the database is marked down and the same URL is asked again, which proxy.ts then answers with the 503
- * page (a page cannot set its own status; a route handler can).
+ * page (a page cannot set its own status; the proxy can).
  */
 export async function pageSession(): Promise<SessionUser | null> {
   try {
     return await findCurrentUser();
   } catch (err) {
-    if (!databaseProblem(err)) throw err;
-    markDatabaseDown();
+    const problem = databaseProblem(err);
+    if (!problem) throw err;
+    markDatabaseDown(problem);
     const path = (await headers()).get(PATH_HEADER);
     redirect(path && path.startsWith("/") && !path.startsWith("//") ? path : "/");
   }
