@@ -35,12 +35,12 @@ export default async function UsersPage() {
               <TD>
                 <span className="font-medium">{u.username}</span>{u.id === me.id && <span className="ml-2 text-xs text-zinc-500">{t("you")}</span>}
                 {/* Narrow screens: the password state under the name (its column is hidden). */}
-                {u.mustChangePassword && <div className="mt-1 md:hidden"><Badge tone="amber" className="whitespace-nowrap">{t("mustChange")}</Badge></div>}
+                {u.mustChangePassword && <div className="mt-1 md:hidden"><Badge tone="amber">{t("mustChange")}</Badge></div>}
               </TD>
               <TD><Badge tone={u.role === "admin" ? "indigo" : "neutral"}>{tr(u.role)}</Badge></TD>
               <TD className="hidden text-sm text-zinc-600 md:table-cell">
                 {u.mustChangePassword ? (
-                  <Badge tone="amber" className="whitespace-nowrap">{t("mustChange")}</Badge>
+                  <Badge tone="amber">{t("mustChange")}</Badge>
                 ) : (
                   u.passwordChangedAt && t("passwordSet", { date: format.dateTime(new Date(u.passwordChangedAt), { dateStyle: "medium" }) })
                 )}
