@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { E2E_ADMIN, E2E_MEMBER, login, logout, shot } from "./fixtures/helpers";
 
 test.use({ locale: "en-US" });

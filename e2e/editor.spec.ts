@@ -1,11 +1,11 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./fixtures/test";
 import { E2E_ADMIN, login, logout, shot } from "./fixtures/helpers";
 
 test.use({ locale: "en-US" });
 test.describe.configure({ mode: "serial" });
 
 /** A member of its own, so this spec does not depend on the others (the admin creates it). */
-const MEMBER = { username: "editor-member", password: "editor-member-password-1" };
+const MEMBER = { username: "editor-member", password: "picker-and-canvas-pw-1" };
 const PROCESS = "Deploy demo";
 
 const flowNode = (page: Page, text: string) => page.locator(".react-flow__node").filter({ hasText: text });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
 
 // The browser asks for Chinese: the whole interface follows Accept-Language until a preference is saved.

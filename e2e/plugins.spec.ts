@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures/test";
 import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
 
 test.use({ locale: "en-US" });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
 
 test.use({ locale: "en-US" });

@@ -43,9 +43,15 @@ export const env = {
 /** The URL policy the shared zod schemas take (the browser gets it from the page, not from process.env). */
 export const urlPolicy = () => ({ allowHttp: env.secureLoose() });
 
+/**
+ * TRUST_PROXY=1: a reverse proxy in front sets X-Forwarded-For / -Host / -Proto, and clients cannot reach the app
+ * around it. Only then are those headers believed (client address, origin check, https detection).
+ */
+export const trustProxy = () => process.env.TRUST_PROXY?.trim() === "1";
+
 /** The client address for rate limiting: the first X-Forwarded-For hop only behind a trusted proxy (TRUST_PROXY=1). */
 export function clientIp(headers: Headers): string {
-  if (process.env.TRUST_PROXY?.trim() !== "1") return "direct";
+  if (!trustProxy()) return "direct";
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || "direct";
 }
 

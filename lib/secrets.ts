@@ -40,6 +40,15 @@ function rootSecret(): string {
   return secret;
 }
 
+/**
+ * Fails with one clear line when the root secret is unusable: APP_SECRET shorter than 32 characters, or missing in
+ * production. The server start and every CLI call it first, so a bad secret stops them before anything else runs
+ * (instead of every sign-in failing later with a generic error).
+ */
+export function checkAppSecret(): void {
+  rootSecret();
+}
+
 /** A 32-byte key for `purpose`, derived from the root secret. Different purposes never share a key. */
 export function deriveKey(purpose: "secrets" | "session"): Buffer {
   const root = rootSecret();

@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
+import { checkAppSecret } from "../lib/secrets";
 import { exportSourcesFile } from "../lib/server/sources-file/export-sources-file";
 import { loadSourcesFile } from "../lib/server/sources-file/load-sources-file";
 import { describeSummary, reconcileSourcesFile, SourcesFileError } from "../lib/server/sources-file/reconcile-sources-file";
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  checkAppSecret(); // a missing (production) or short APP_SECRET: one line, exit 2
   const only = (allowed: string[]) => {
     const extra = (["json", "yaml", "dry-run", "adopt"] as const).filter((o) => args[o] && !allowed.includes(o));
     if (extra.length) throw new UsageError(`--${extra[0]} does not apply to "${command}"`);

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { logger } from "../lib/log";
+import { checkAppSecret } from "../lib/secrets";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
 
 const USAGE = "usage: npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]";
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     if (!json) console.log(line);
   };
   try {
+    checkAppSecret();
     await getDatabase();
   } catch (err) {
     console.error(`plugins:sync: ${(err as Error).message}`);

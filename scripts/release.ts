@@ -13,6 +13,7 @@ import { openDatabase } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
 import { env } from "../lib/env";
 import { logger } from "../lib/log";
+import { checkAppSecret } from "../lib/secrets";
 
 // release prints its own progress lines; the structured log only adds warnings unless LOG_LEVEL says otherwise.
 logger.level = process.env.LOG_LEVEL?.trim() || "warn";
@@ -20,6 +21,7 @@ import { reconcileFromEnv, SourcesFileError } from "../lib/server/sources-file/r
 import { startSync } from "../lib/server/sync/start-sync";
 
 async function migrate(): Promise<void> {
+  checkAppSecret(); // before touching the database: a release with an unusable secret would deploy a broken app
   const url = env.databaseUrl();
   const database = url
     ? await openDatabase({ kind: "postgres", url })

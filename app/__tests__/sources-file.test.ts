@@ -200,6 +200,57 @@ describe("sources file: loading and validation", () => {
     expect(await loadSourcesFile(notList)).toEqual({ ok: false, errors: [`${notList}: sources: ${m("sourcesList")}`] });
   });
 
+  it("refuses __proto__, constructor and prototype as keys anywhere, each with its location (YAML and JSON)", async () => {
+    const yaml = writeText(
+      [
+        "sources:",
+        "  - name: examples",
+        "    kind: fs",
+        "    path: /srv/plugins",
+        "    constructor: 1",
+        "    pluginSets:",
+        "      - submodule: custom",
+        '        version: "1"',
+        "        importModules: [custom.a]",
+        "        __proto__: { polluted: true }",
+        "  - __proto__:",
+        "      name: hidden",
+        "      kind: fs",
+        "      path: /srv/hidden",
+        "      pluginSets: []",
+        "cache:",
+        "  kind: fs",
+        "  path: /srv/cache",
+        "  prototype: x",
+        "",
+      ].join("\n"),
+      "reserved.yaml",
+    );
+    // Written as text: an object literal's __proto__ would set the prototype instead of making a key.
+    const json = writeText('{ "sources": [{ "__proto__": { "name": "hidden" } }], "constructor": {} }', "reserved.json");
+    expect(await loadSourcesFile(yaml)).toEqual({
+      ok: false,
+      errors: [
+        `${yaml}: sources[0] (name "examples").constructor: ${m("reservedKey", { key: "constructor" })}`,
+        `${yaml}: sources[0] (name "examples").pluginSets.0.__proto__: ${m("reservedKey", { key: "__proto__" })}`,
+        `${yaml}: sources[1].__proto__: ${m("reservedKey", { key: "__proto__" })}`,
+        `${yaml}: cache.prototype: ${m("reservedKey", { key: "prototype" })}`,
+      ],
+    });
+    expect(await loadSourcesFile(json)).toEqual({
+      ok: false,
+      errors: [`${json}: sources[0].__proto__: ${m("reservedKey", { key: "__proto__" })}`, `${json}: constructor: ${m("reservedKey", { key: "constructor" })}`],
+    });
+  });
+
+  it("reports an unknown key named like an Object method (toString) instead of dropping the entry", async () => {
+    const file = writeText(JSON.stringify({ sources: [{ ...fsEntry, toString: 1, pluginSets: [{ ...set("local_plugins"), valueOf: 2 }] }] }), "methods.json");
+    expect(await loadSourcesFile(file)).toEqual({
+      ok: false,
+      errors: [`${file}: sources[0] (name "fs-plugins").pluginSets.0.valueOf: ${v("unknown_field")}`, `${file}: sources[0] (name "fs-plugins").toString: ${v("unknown_field")}`],
+    });
+  });
+
   it("identifies a file by its path relative to the working directory when inside it", () => {
     expect(fileTag("config/sources.yaml")).toBe("file:config/sources.yaml");
     expect(fileTag("./config/../config/sources.yaml")).toBe("file:config/sources.yaml");
@@ -435,6 +486,14 @@ describe("sources file: reconciling", () => {
       `${file}: sources[1] (name "s3-plugins").secretAccessKey: ${m("envMissing", { name: "S3_SECRET_NOT_SET" })}`,
     ]);
     expect(err.message).toBe(`${file} is invalid (2 errors); nothing was changed.\n${err.errors.join("\n")}`);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("keeps a declared source when its entry gains a reserved key (it was read as gone, and deleted)", async () => {
+    const before = await snapshot();
+    writeFileSync(file, YAML.stringify({ sources: [gitEntry, s3Entry, fsEntry] }).replace("- name: fs-plugins", "- constructor: 1\n    name: fs-plugins"));
+    const err = await failure(reconcileSourcesFile(file));
+    expect(err.errors).toEqual([`${file}: sources[2] (name "fs-plugins").constructor: ${m("reservedKey", { key: "constructor" })}`]);
     expect(await snapshot()).toEqual(before);
   });
 

@@ -14,15 +14,15 @@ const localeCookie = { httpOnly: false, sameSite: "lax" as const, path: "/", max
 export const loginAction = action("public", ZLoginInput, async (input) => {
   const result = await login(input, clientIp(await headers()));
   if (result.locale) (await cookies()).set(LOCALE_COOKIE, result.locale, localeCookie);
-  return { role: result.role };
+  return { role: result.role, mustChangePassword: result.mustChangePassword };
 });
 
 export async function logoutAction(): Promise<void> {
   await logout();
 }
 
-/** Saves the interface language on the user and in a cookie (read by every request). */
-export const setLocaleAction = action("member", ZLocale, async (locale, user) => {
+/** Saves the interface language on the user and in a cookie (read by every request); also before a required password change. */
+export const setLocaleAction = action("account", ZLocale, async (locale, user) => {
   await (await db()).user.update({ where: { id: user.id }, data: { locale } });
   (await cookies()).set(LOCALE_COOKIE, locale, localeCookie);
   return { locale };

@@ -24,7 +24,7 @@ export function LoginForm() {
       setError(result.error);
       return;
     }
-    router.replace(result.data.role === "admin" ? "/sources" : "/editor");
+    router.replace(result.data.mustChangePassword ? "/account/password" : result.data.role === "admin" ? "/sources" : "/editor");
     router.refresh();
   });
   return (

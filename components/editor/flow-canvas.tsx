@@ -2,7 +2,7 @@
 
 import { Background, Controls, MarkerType, ReactFlow, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { useTranslations } from "next-intl";
-import { useMemo, type DragEvent, type RefObject } from "react";
+import { useMemo, useSyncExternalStore, type DragEvent, type RefObject } from "react";
 import { canConnect, type FlowEdge, type FlowNode } from "./flow-graph";
 import { NodeDisplayContext, nodeTypes, type NodeDisplay } from "./flow-nodes";
 import { PLUGIN_DRAG_TYPE } from "./node-picker";
@@ -12,6 +12,10 @@ import { useFlowLabels } from "./use-flow-labels";
  * The canvas: Start/End/plugin nodes and their connections; drag to move, drag from a node's right handle to
  * another's left handle to connect (no loops, nothing into Start or out of End), Delete/Backspace removes the
  * selection, zoom with the wheel or the controls. Plugins can be dropped onto it from the picker.
+ *
+ * The graph itself is drawn in the browser only: React Flow positions everything with inline styles, which server
+ * HTML would carry as style attributes — refused by the Content-Security-Policy (no 'unsafe-inline' for styles) —
+ * while styles React sets in the browser are not. The frame is server-rendered, so the page does not jump.
  */
 export function FlowCanvas({
   canvasRef,
@@ -52,10 +56,11 @@ export function FlowCanvas({
     onDropPlugin(code, version, rf.screenToFlowPosition({ x: e.clientX - 104, y: e.clientY - 24 }));
   };
 
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   return (
     <div ref={canvasRef} role="region" aria-label={t("canvasLabel")} className="h-[640px] rounded-md border border-zinc-200 bg-white" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <NodeDisplayContext.Provider value={display}>
-        <ReactFlow<FlowNode, FlowEdge>
+        {inBrowser && <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
@@ -71,8 +76,11 @@ export function FlowCanvas({
         >
           <Background gap={16} />
           <Controls showInteractive={false} />
-        </ReactFlow>
+        </ReactFlow>}
       </NodeDisplayContext.Provider>
     </div>
   );
 }
+
+/** Nothing to subscribe to: the snapshot differs between server (false) and browser (true) only. */
+const noSubscription = () => () => undefined;

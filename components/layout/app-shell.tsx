@@ -24,18 +24,21 @@ export async function AppShell({ user, children }: { user: SessionUser; children
   return (
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-          <Link href="/" className="flex items-center gap-2 font-semibold">
+        {/* Narrower than lg the links get a row of their own, scrolling sideways; the account controls stay on top. */}
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 pt-2 lg:h-14 lg:flex-nowrap lg:pt-0">
+          <Link href="/" aria-label="Opsflow" className="flex h-10 items-center gap-2 font-semibold">
             <span className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">O</span>
-            Opsflow
+            {/* On a phone the mark alone: the account controls fit beside it. */}
+            <span className="hidden sm:inline">Opsflow</span>
           </Link>
-          <nav aria-label={t("admin")} className="flex flex-1 items-center gap-1">
+          <nav aria-label={t("admin")} className="order-last -mx-4 flex w-[calc(100%+2rem)] items-center gap-1 overflow-x-auto px-4 pb-2 lg:order-none lg:mx-0 lg:w-auto lg:flex-1 lg:overflow-visible lg:px-0 lg:pb-0">
             {links.map((l) => (
               <NavLink key={l.href} href={l.href}>{l.label}</NavLink>
             ))}
           </nav>
-          <div className="flex items-center gap-3">
+          <div className="ml-auto flex items-center gap-2 sm:gap-3">
             <span className="hidden text-sm text-zinc-500 2xl:inline">{t("signedInAs", { username: user.username, role: tr(user.role) })}</span>
+            <NavLink href="/account">{t("account")}</NavLink>
             <LocaleSwitcher signedIn />
             <LogoutButton label={t("logout")} />
           </div>

@@ -75,7 +75,8 @@ export function ConfirmButton({
           if (e.target === e.currentTarget) close();
         }}
         className={cn(
-          "m-auto w-full max-w-md rounded-md border border-zinc-200 bg-white p-0 text-zinc-900 shadow-lg",
+          // text-left: the dialog sits where its button is (often a right-aligned table cell) and inherits from it.
+          "m-auto w-full max-w-md rounded-md border border-zinc-200 bg-white p-0 text-left text-zinc-900 shadow-lg",
           "backdrop:bg-zinc-900/40",
         )}
       >

@@ -4,6 +4,7 @@ import { env } from "../env";
 import { logger } from "../log";
 import { openDatabase, type Database } from "./connection";
 import { applyMigrations, pendingMigrations } from "./migrate";
+import { DatabaseUnavailableError } from "./unavailable";
 
 export { DatabaseLockedError } from "./lock";
 export type { Database } from "./connection";
@@ -38,7 +39,9 @@ async function connect(): Promise<Database> {
     await database.withSession(async (s) => {
       if (database.kind === "postgres" && env.isProduction()) {
         const pending = await pendingMigrations(s);
-        if (pending.length) throw new Error(`database has pending migrations (${pending.join(", ")}): run npm run release`);
+        if (pending.length) {
+          throw new DatabaseUnavailableError("migrations_pending", `database has pending migrations (${pending.join(", ")}): run npm run release`);
+        }
       } else {
         const applied = await applyMigrations(s);
         if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);

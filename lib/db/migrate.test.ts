@@ -51,6 +51,39 @@ describe(`migrations (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
   });
 });
 
+describe(`the case-insensitive names migration (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
+  const NAME = "20261201090000_case_insensitive_names";
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+  });
+  afterAll(() => database.close());
+
+  it("refuses a database holding names that differ only in case, naming each, and changes nothing", async () => {
+    const all = readMigrations();
+    const before = all.slice(0, all.findIndex((m) => m.name === NAME));
+    await database.withSession(async (s) => {
+      await applyMigrations(s, before);
+      await s.exec(`
+        INSERT INTO "User" (id, username, "passwordHash", "updatedAt") VALUES ('u1', 'alice', 'x', now()), ('u2', 'ALICE', 'x', now()), ('u3', 'bob', 'x', now());
+        INSERT INTO "PluginSource" (id, name, kind, settings, "updatedAt") VALUES ('s1', 'examples', 'fs', '{}', now()), ('s2', 'EXAMPLES', 'fs', '{}', now());
+        INSERT INTO "Process" (id, name, graph, "createdBy", "updatedBy", "updatedAt") VALUES ('p1', 'Deploy', '{}', 'a', 'a', now()), ('p2', 'deploy', '{}', 'a', 'a', now());
+      `);
+      const refused = (await applyMigrations(s, all).catch((err: Error) => err)) as Error;
+      expect(refused.message).toContain(`migration ${NAME} failed and was rolled back`);
+      expect(refused.message).toMatch(/differ only in case: users "ALICE", "alice"; plugin sources "EXAMPLES", "examples"; processes "Deploy", "deploy"\. Rename all but one/);
+      expect(await pendingMigrations(s, all)).toContain(NAME);
+      const indexes = await s.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_lower_key'`);
+      expect(indexes).toEqual([]);
+
+      // Renamed: the migration goes through, and the database refuses a new clash from then on.
+      await s.exec(`UPDATE "User" SET username = 'alice2' WHERE id = 'u2'; DELETE FROM "PluginSource" WHERE id = 's2'; UPDATE "Process" SET name = 'Deploy 2' WHERE id = 'p2'`);
+      expect(await applyMigrations(s, all)).toContain(NAME);
+      await expect(s.exec(`INSERT INTO "User" (id, username, "passwordHash", "updatedAt") VALUES ('u4', 'Bob', 'x', now())`)).rejects.toThrow(/User_username_lower_key/);
+    });
+  });
+});
+
 describe("embedded database lock", () => {
   it("refuses a second opener of the same data directory with a clear error", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-lock-"));

@@ -8,15 +8,21 @@
  * Inside an interactive transaction the hook runs before the commit, so a concurrent read on another connection
  * could still see the old row: code that writes users in a transaction calls `noteUserWrite()` again once it has
  * committed.
+ *
+ * The count lives on globalThis: Next bundles each route (a page and its server actions, a route handler) with
+ * its own copy of this module, while the Prisma client is one per process (lib/db keeps it on globalThis). A
+ * module-level count moved only in the copy that made the client, so a sign-out by a server action left a route
+ * handler's cached row valid until it expired.
  */
-let writes = 0;
+const g = globalThis as unknown as { __opsflowUserWrites?: { count: number } };
+const writes = (g.__opsflowUserWrites ??= { count: 0 });
 
 export function userWriteCount(): number {
-  return writes;
+  return writes.count;
 }
 
 export function noteUserWrite(): void {
-  writes++;
+  writes.count++;
 }
 
 /** The Prisma operations that change rows. Reads (find*, count, aggregate, groupBy) do not move the counter. */

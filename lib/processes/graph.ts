@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../validations/zod";
 
 /**
  * A process graph as stored in `Process.graph`: start/end/plugin nodes and directed edges. Each plugin node pins

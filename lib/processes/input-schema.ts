@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../validations/zod";
 import type { PluginDescriptor } from "../plugins/contract";
 import { hasMalformedReference, isWholeReference } from "./templates";
 

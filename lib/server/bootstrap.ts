@@ -20,10 +20,14 @@ export const EXAMPLE_SOURCE = {
   ],
 };
 
+// Instances starting together on a new database take turns here; the first creates, the others find a user.
+const LOCK_KEY = 72_917_004; // arbitrary, constant: "opsflow bootstrap" (see lib/server/users/admins.ts for the others)
+
 /**
  * First start: create the admin from ADMIN_USERNAME/ADMIN_PASSWORD, or with a generated password printed once to
- * the log; seed the example source when SEED_EXAMPLE_SOURCE allows. Runs when no user exists, so a restart never
- * prints or changes a password again.
+ * the log (which must be changed at the first sign-in); seed the example source when SEED_EXAMPLE_SOURCE allows.
+ * Runs when no user exists, so a restart never prints or changes a password again. Safe when several instances
+ * start at once on an empty database: under a transaction-scoped advisory lock, exactly one of them creates.
  */
 export async function bootstrap(log: (line: string) => void = console.info): Promise<void> {
   const prisma = await db();
@@ -31,8 +35,11 @@ export async function bootstrap(log: (line: string) => void = console.info): Pro
   const username = env.adminUsername();
   const given = env.adminPassword();
   const password = given ?? randomBytes(18).toString("base64url");
-  await prisma.$transaction(async (tx) => {
-    await tx.user.create({ data: { username, role: "admin", passwordHash: await hashPassword(password) } });
+  const passwordHash = await hashPassword(password); // slow: outside the transaction
+  const created = await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
+    if ((await tx.user.count()) > 0) return false; // another instance was first
+    await tx.user.create({ data: { username, role: "admin", passwordHash, mustChangePassword: !given, passwordChangedAt: given ? new Date() : null } });
     await tx.auditEvent.create({
       data: { actor: "system", action: "user.create", targetType: "user", targetName: username, summary: { role: "admin", bootstrap: true } },
     });
@@ -43,7 +50,9 @@ export async function bootstrap(log: (line: string) => void = console.info): Pro
         data: { actor: "system", action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: { seeded: true } },
       });
     }
+    return true;
   });
+  if (!created) return;
   if (given) log(`[opsflow] created admin user "${username}" with the password from ADMIN_PASSWORD`);
-  else log(`[opsflow] created admin user "${username}" with password: ${password}   (shown once; change it or set ADMIN_PASSWORD)`);
+  else log(`[opsflow] created admin user "${username}" with password: ${password}   (shown once; to be changed at the first sign-in)`);
 }

@@ -3,12 +3,14 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { logger, withLogContext } from "../log";
 import { recordHttpRequest } from "../metrics";
-import { runSafely, type ActionResult } from "./safe";
-import { ExpectedError } from "./errors";
+import { failure, runSafely, type ActionResult } from "./safe";
+import { ExpectedError, notFound } from "./errors";
+import { trustProxy } from "../env";
+import { isCrossOrigin, isJsonRequest, isStateChanging } from "../http/same-origin";
 import type { SessionUser } from "./auth/current-user";
 import { hasSyncToken } from "./sync/sync-token";
+import { readJsonBody } from "./http/read-body";
 
-const MAX_BODY = 256 * 1024;
 /** The schema of a route without a body, made once (not per request). */
 const NO_BODY = z.unknown();
 
@@ -21,16 +23,23 @@ type Handler<S extends z.ZodType, T> = (args: {
 }) => Promise<T>;
 
 /**
- * Wraps a route handler: role check on every call, JSON body (size-capped, malformed → 400) parsed with the
- * zod schema (422 + field errors), expected errors with their status, others → 500 with a generic message.
+ * Wraps a route handler: state-changing requests only from this origin and as JSON (CSRF), role check on every
+ * call, JSON body (size-capped while read, malformed → 400) parsed with the zod schema (422 + field errors),
+ * expected errors with their status, others → 500 with a generic message.
  */
 export function withRole<S extends z.ZodType, T>(
-  role: "admin" | "member",
+  role: "admin" | "member" | "account",
   opts: { body?: S | (() => S); status?: number },
   handler: Handler<S, T>,
 ) {
   return observed(async (request: Request, ctx: Ctx): Promise<Response> => {
     const params = ctx?.params ? await ctx.params : {};
+    // An id with control characters (a decoded %00) or of absurd length names nothing: 404 before any query.
+    if (Object.values(params).some((v) => typeof v === "string" && (v.length > 256 || /[\u0000-\u001f\u007f]/.test(v)))) {
+      return respond(await failure(notFound()));
+    }
+    const refused = csrfRefusal(request);
+    if (refused) return respond(await failure(refused));
     const result: ActionResult<T> = await runSafely(role, opts.body ?? NO_BODY, () => readBody(request, Boolean(opts.body)), (input, user) =>
       handler({ input: input as z.output<S>, user: user as SessionUser, params, request }),
     );
@@ -48,6 +57,9 @@ export function withRoleOrToken<S extends z.ZodType, T>(
 ) {
   return observed(async (request: Request): Promise<Response> => {
     const isToken = hasSyncToken(request);
+    // A bearer token is no cookie: a page on another origin cannot make a browser send it.
+    const refused = isToken ? null : csrfRefusal(request);
+    if (refused) return respond(await failure(refused));
     const result: ActionResult<T> = await runSafely(isToken ? "public" : "admin", opts.body, () => readBody(request, true), (input, user) =>
       handler({ input: input as z.output<S>, actor: isToken ? "api-token" : user!.username, isToken, request }),
     );
@@ -115,17 +127,20 @@ export function routePattern(request: Request, params: Record<string, string | s
   return segments.join("/").replace(/(.)\/$/, "$1");
 }
 
-/** The JSON body, size-capped in bytes (413) and parsed (malformed → 400). */
-async function readBody(request: Request, wanted: boolean): Promise<unknown> {
-  if (!wanted) return undefined;
-  if (Number(request.headers.get("content-length")) > MAX_BODY) throw new ExpectedError(413, "errors.tooLarge");
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY) throw new ExpectedError(413, "errors.tooLarge");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ExpectedError(400, "errors.malformedJson");
-  }
+/**
+ * Why a cookie-authenticated request that changes something is refused, if it is (lib/http/same-origin.ts): it
+ * came from a page of another origin (403), or its body is not declared JSON (415; also without a body).
+ */
+function csrfRefusal(request: Request): ExpectedError | null {
+  if (!isStateChanging(request.method)) return null;
+  if (isCrossOrigin(request.headers, trustProxy())) return new ExpectedError(403, "errors.crossOrigin");
+  if (!isJsonRequest(request.headers)) return new ExpectedError(415, "errors.jsonRequired");
+  return null;
+}
+
+/** The JSON body when the route takes one (size-capped while read: 413; malformed → 400). */
+function readBody(request: Request, wanted: boolean): Promise<unknown> {
+  return wanted ? readJsonBody(request) : Promise.resolve(undefined);
 }
 
 function respond<T>(result: ActionResult<T>, okStatus = 200): Response {

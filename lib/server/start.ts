@@ -1,23 +1,19 @@
-import { closeDatabase, db, getDatabase } from "../db";
+import { closeDatabase, db } from "../db";
 import { logger } from "../log";
-import { bootstrap } from "./bootstrap";
+import { prepareDatabase } from "./prepare-database";
 import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
-import { reconcileFromEnv } from "./sources-file/reconcile-sources-file";
 import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
 
 /**
- * Server start: open the DB (migrating the embedded one), create the first admin, load the active generation from
- * the cache (in the background: start-up never waits on the cache or a remote), and follow activations by polling.
+ * Server start: check APP_SECRET, open the DB (migrating the embedded one), create the first admin
+ * (prepare-database.ts), load the active generation from the cache (in the background: start-up never waits on the
+ * cache or a remote), and follow activations by polling.
  * SYNC_ON_START=if-empty (default) runs a first sync when no generation exists yet, so a new install shows plugins.
  */
 export async function startServer(): Promise<void> {
   try {
-    const database = await getDatabase();
-    logger.info(`database: ${database.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"}`);
-    await bootstrap();
-    // PLUGIN_SOURCES_FILE: sources (and the cache) declared in a file are reconciled before anything syncs.
-    await reconcileFromEnv((line) => logger.info(line));
+    const database = await prepareDatabase();
     if (database.kind === "pglite") {
       const interrupted = await failInterruptedRuns();
       if (interrupted) logger.warn(`${interrupted} process run(s) interrupted by the last stop marked failed`);

@@ -7,12 +7,14 @@ import { applyMigrations } from "../db/migrate";
 /**
  * A fresh, migrated database for one test file: in-memory PGlite, or, when TEST_DATABASE_URL is set, a scratch
  * database created on that PostgreSQL server and dropped by `close()`. Also installed as the process database.
+ * `migrate: false` leaves it empty (tests of the migrations themselves).
  */
-export async function createTestDatabase(): Promise<Database & { label: string; url?: string }> {
+export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<Database & { label: string; url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  const migrate = (database: Database) => (opts.migrate === false ? Promise.resolve([]) : database.withSession((s) => applyMigrations(s)));
   if (!serverUrl) {
     const database = await openDatabase({ kind: "pglite" });
-    await database.withSession((s) => applyMigrations(s));
+    await migrate(database);
     setTestDatabase(database);
     return { ...database, label: "pglite" };
   }
@@ -24,7 +26,7 @@ export async function createTestDatabase(): Promise<Database & { label: string; 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: "postgres", url: url.toString() });
-  await database.withSession((s) => applyMigrations(s));
+  await migrate(database);
   setTestDatabase(database);
   return {
     ...database,

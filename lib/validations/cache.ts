@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { s3Fields, ZAbsolutePath, type UrlPolicy } from "./common";
 
 /** The cache configuration: a directory, or an S3 bucket + prefix shared by all instances. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /**
  * Shared field rules. Every message is a catalog key under "validation." (messages/<locale>.json), so the form,
@@ -25,6 +25,19 @@ export const line = (max: number) =>
 export const ZName = line(64)
   .min(1, { error: "required" })
   .regex(/^[A-Za-z0-9_-]+$/, { error: "name_format" });
+
+/** The largest value of a PostgreSQL integer column (Prisma's Int): generation and log ids. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A generation id (a positive integer column): anything else names no generation. */
+export const ZGenerationId = z.number().int().min(1).max(INT4_MAX);
+
+/** A positive integer as written in a URL path or query: digits only (no "1e3", no "+1"), within INT4_MAX. */
+export const ZIntText = z
+  .string()
+  .regex(/^\d{1,10}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(INT4_MAX));
 
 export const ZDescription = z.string().trim().max(500, { error: "too_long" }).default("");
 

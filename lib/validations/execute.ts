@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /** Running one plugin ("Test node"): the version to use (latest if omitted) and its input values. */
 export const ZExecuteRequest = z.strictObject({

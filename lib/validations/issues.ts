@@ -29,14 +29,15 @@ export function issueKey(issue: z.core.$ZodIssue): string {
 
 /** One message per field (the first issue), translated; paths joined with "." ("pluginSets.0.submodule"). */
 export function toFieldErrors(error: z.ZodError, t: Translate): FieldErrors {
-  const out: FieldErrors = {};
+  // A Map, not an object: paths come from the input, and "toString" or "__proto__" must be plain keys.
+  const out = new Map<string, string>();
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".");
-    if (key in out) continue;
+    if (out.has(key)) continue;
     const values: Record<string, string | number> = {};
     if ("maximum" in issue) values.max = Number(issue.maximum);
     if ("minimum" in issue) values.min = Number(issue.minimum);
-    out[key] = t(issueKey(issue), values);
+    out.set(key, t(issueKey(issue), values));
   }
-  return out;
+  return Object.fromEntries(out);
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { ZGraph } from "../processes/graph";
 import { line } from "./common";
 

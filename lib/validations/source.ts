@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { isSafeRelativePath, line, remoteUrl, s3Fields, ZAbsolutePath, ZDescription, ZName, type UrlPolicy } from "./common";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { ZName } from "./common";
 
 /** Options of a sync run started from the admin UI or POST /api/sync. */

@@ -5,8 +5,9 @@ import { z } from "zod";
 import { ExpectedError } from "@/lib/server/errors";
 import { activateGeneration, findRollbackTarget } from "@/lib/server/runtime/activate-generation";
 import { action } from "@/lib/server/safe";
+import { ZGenerationId } from "@/lib/validations/common";
 
-export const activateGenerationAction = action("admin", z.number().int().positive(), async (id, user) => {
+export const activateGenerationAction = action("admin", ZGenerationId, async (id, user) => {
   const view = await activateGeneration(id, user.username);
   revalidatePath("/plugins");
   return view;

@@ -1,4 +1,6 @@
 import { db } from "@/lib/db";
+import { markDatabaseUp } from "@/lib/db/health";
+import { checkDatabase, withTimeout } from "@/lib/server/health/check-database";
 import { observed } from "@/lib/server/route";
 import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntimeStatus } from "@/lib/server/runtime/status";
@@ -7,7 +9,11 @@ export const dynamic = "force-dynamic";
 
 const DB_TIMEOUT_MS = 2000;
 
-type Checks = { db: "ok" | "unreachable"; generation: "ok" | "not_loaded" | "verification_failed"; pool: "ok" | "down" };
+type Checks = {
+  db: "ok" | "unreachable" | "migrations_pending";
+  generation: "ok" | "not_loaded" | "verification_failed";
+  pool: "ok" | "down";
+};
 /** What plugin code is confined by here: "ok" (files, environment, processes, network), "degraded" (network open). */
 type Confinement = "ok" | "degraded";
 
@@ -22,40 +28,28 @@ export const GET = observed(async () => {
 });
 
 /**
- * db: the database answers `SELECT 1` within 2 s. generation: the instance serves the active generation it last
- * saw in the database, every set verified — or there is no active generation at all and it serves none (a new
- * install). pool: the plugin execution pool is up. The answer names check outcomes only: no configuration, paths,
- * URLs, versions or error messages (those are in the log).
+ * db: the database answers `SELECT 1` within 2 s ("unreachable" otherwise) and has every migration of this build
+ * ("migrations_pending" otherwise). generation: the instance serves the active generation it last saw in the
+ * database, every set verified — or there is no active generation at all and it serves none (a new install).
+ * pool: the plugin execution pool is up. The answer names check outcomes only: no configuration, paths, URLs,
+ * versions or error messages (those are in the log).
  */
 async function check(): Promise<Checks> {
+  const database = await checkDatabase(DB_TIMEOUT_MS);
   let activeNow: number | null | undefined;
-  let dbOk = false;
-  try {
-    activeNow = await withTimeout(
-      (async () => {
-        const prisma = await db();
-        await prisma.$queryRaw`SELECT 1`;
-        const active = await prisma.generation.findFirst({ where: { status: "active" }, select: { id: true } });
-        return active?.id ?? null;
-      })(),
-      DB_TIMEOUT_MS,
-    );
-    dbOk = true;
-  } catch {
-    activeNow = undefined;
+  if (database === "ok") {
+    markDatabaseUp(); // pages need not wait for the mark to lapse
+    try {
+      const active = await withTimeout((async () => (await db()).generation.findFirst({ where: { status: "active" }, select: { id: true } }))(), DB_TIMEOUT_MS);
+      activeNow = active?.id ?? null;
+    } catch {
+      activeNow = undefined; // gone between the two queries: the runtime's own view decides below
+    }
   }
   const s = getRuntimeStatus();
   let generation: Checks["generation"];
   if (s.generation === null) generation = (activeNow === undefined ? s.activeInDb : activeNow) === null ? "ok" : "not_loaded";
   else if (s.generation !== s.activeInDb) generation = "not_loaded";
   else generation = s.verified ? "ok" : "verification_failed";
-  return { db: dbOk ? "ok" : "unreachable", generation, pool: s.poolUp ? "ok" : "down" };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timed out")), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return { db: database, generation, pool: s.poolUp ? "ok" : "down" };
 }

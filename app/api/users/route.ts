@@ -1,5 +1,6 @@
 import { withRole } from "@/lib/server/route";
-import { createUser, findUsers } from "@/lib/server/users/users";
+import { createUser } from "@/lib/server/users/create-user";
+import { findUsers } from "@/lib/server/users/find-users";
 import { ZUserInput } from "@/lib/validations/auth";
 
 export const dynamic = "force-dynamic";

@@ -59,6 +59,38 @@ export function formatOf(file: string): "json" | "yaml" | undefined {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * Keys JavaScript gives every object. JSON.parse and YAML keep them as plain keys, but code indexing an ordinary
+ * object with them reads the prototype instead (an error recorded under "constructor" was lost, and the entry with
+ * it vanished: `apply` then deleted the source it stood for). They are refused wherever they appear.
+ */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Every reserved key in the document, as [where, key]: `sources[1] (name "x").pluginSets.0` style paths. */
+function reservedKeys(doc: unknown): [string, string][] {
+  const found: [string, string][] = [];
+  const walk = (value: unknown, where: string) => {
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}.${i}`));
+    else if (isObject(value)) {
+      for (const key of Object.keys(value)) {
+        if (RESERVED_KEYS.has(key)) found.push([where, key]);
+        else walk(value[key], where ? `${where}.${key}` : key);
+      }
+    }
+  };
+  if (!isObject(doc)) return found;
+  for (const key of Object.keys(doc)) {
+    if (RESERVED_KEYS.has(key)) found.push(["", key]);
+    else if (key === "sources" && Array.isArray(doc.sources)) {
+      doc.sources.forEach((entry, i) => {
+        const name = isObject(entry) && typeof entry.name === "string" ? ` (name ${JSON.stringify(entry.name.trim())})` : "";
+        walk(entry, `sources[${i}]${name}`);
+      });
+    } else walk(doc[key], key);
+  }
+  return found;
+}
+
 /** Reads, parses and validates a sources file. Never throws for a bad file: every problem is in `errors`. */
 export async function loadSourcesFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const t = english;
@@ -101,6 +133,9 @@ function fieldErrorsOf(error: z.ZodError, tv: Translate): FieldErrors {
   return toFieldErrors({ issues } as z.ZodError, tv);
 }
 
+/** Field errors keyed by user-given paths: no prototype, so a key like "toString" is an ordinary, absent key. */
+const emptyErrors = (): FieldErrors => Object.create(null) as FieldErrors;
+
 /** Validates a parsed document (the file's content) as if read from `file`. */
 export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOptions = {}): LoadResult {
   const t = english;
@@ -111,6 +146,9 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
   const at = (where: string, field: string, message: string) => errors.push(`${file}: ${where}${field ? `.${field}` : ""}: ${message}`);
 
   if (!isObject(doc)) return { ok: false, errors: [`${file}: ${t("managed.fileShape")}`] };
+  // Checked before anything reads the entries: nothing below has to think about them.
+  const reserved = reservedKeys(doc);
+  if (reserved.length) return { ok: false, errors: reserved.map(([where, key]) => `${file}: ${where ? `${where}.` : ""}${key}: ${t("managed.reservedKey", { key })}`) };
   for (const key of Object.keys(doc)) {
     if (key !== "sources" && key !== "cache") errors.push(`${file}: ${key}: ${tv("unknown_field")}`);
   }
@@ -146,9 +184,10 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
       at(where, "", t("managed.entryShape"));
       continue;
     }
-    const fieldErrors: FieldErrors = {};
-    if (name && seen.has(name)) fieldErrors.name = t("managed.duplicateName", { name });
-    else if (name) seen.add(name);
+    const fieldErrors = emptyErrors();
+    // Names are unique regardless of case, as in the database.
+    if (name && seen.has(name.toLowerCase())) fieldErrors.name = t("managed.duplicateName", { name });
+    else if (name) seen.add(name.toLowerCase());
     const secretFields = typeof entry.kind === "string" && Object.hasOwn(SECRET_FIELDS, entry.kind) ? SECRET_FIELDS[entry.kind] : [];
     const input = resolveSecrets(entry, secretFields, fieldErrors);
     const result = schema.safeParse(input);
@@ -166,7 +205,7 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
   if (doc.cache !== undefined && doc.cache !== null) {
     if (!isObject(doc.cache)) at("cache", "", tv("invalid_type"));
     else {
-      const fieldErrors: FieldErrors = {};
+      const fieldErrors = emptyErrors();
       const input = resolveSecrets(doc.cache, doc.cache.kind === "s3" ? ["secretAccessKey"] : [], fieldErrors);
       const result = cacheInputSchema(policy).safeParse(input);
       if (!result.success) {

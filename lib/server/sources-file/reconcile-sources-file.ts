@@ -85,6 +85,7 @@ function cacheSecret(input: TCache): Record<string, string> {
 /** Whether the stored source differs from the file's entry in anything (settings, sets and their order, secret, owner). */
 function sourceDiffers(row: PluginSource & { pluginSets: PluginSet[] }, input: TSource, managedBy: string): boolean {
   const stored = {
+    name: row.name, // the same regardless of case; a change of case is an update
     kind: row.kind,
     description: row.description,
     enabled: row.enabled,
@@ -93,6 +94,7 @@ function sourceDiffers(row: PluginSource & { pluginSets: PluginSet[] }, input: T
     pluginSets: [...row.pluginSets].sort((a, b) => a.position - b.position).map(({ submodule, version, importModules }) => ({ submodule, version, importModules })),
   };
   const wanted = {
+    name: input.name,
     kind: input.kind,
     description: input.description,
     enabled: input.enabled,
@@ -119,12 +121,14 @@ export async function reconcileSourcesFile(file: string, opts: ReconcileOptions 
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
         const summary: ReconcileSummary = { file, managedBy, dryRun: Boolean(opts.dryRun), created: [], updated: [], deleted: [], unchanged: [], cache: "none" };
         const rows = await tx.pluginSource.findMany({ include: { pluginSets: true }, orderBy: { name: "asc" } });
-        const byName = new Map(rows.map((row) => [row.name, row]));
+        // By name regardless of case, as the database's unique index sees them: "Examples" in the file is the
+        // row "examples" (renamed by the update), not a new source.
+        const byName = new Map(rows.map((row) => [row.name.toLowerCase(), row]));
         const conflicts: string[] = [];
         const creates: [number, TSource][] = [];
         const updates: [number, string, TSource][] = [];
         for (const [i, input] of sources.entries()) {
-          const row = byName.get(input.name);
+          const row = byName.get(input.name.toLowerCase());
           if (!row) creates.push([i, input]);
           else if (row.managedBy !== managedBy && !opts.adopt) {
             conflicts.push(
@@ -133,8 +137,8 @@ export async function reconcileSourcesFile(file: string, opts: ReconcileOptions 
           } else if (sourceDiffers(row, input, managedBy)) updates.push([i, row.id, input]);
           else summary.unchanged.push(input.name);
         }
-        const declared = new Set(sources.map((s) => s.name));
-        const deletes = rows.filter((row) => row.managedBy === managedBy && !declared.has(row.name));
+        const declared = new Set(sources.map((s) => s.name.toLowerCase()));
+        const deletes = rows.filter((row) => row.managedBy === managedBy && !declared.has(row.name.toLowerCase()));
 
         const cacheRow = await tx.cacheConfig.findUnique({ where: { id: 1 } });
         if (cache && cacheRow?.managedBy && cacheRow.managedBy !== managedBy && !opts.adopt) {

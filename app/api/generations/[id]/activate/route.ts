@@ -1,7 +1,14 @@
 import { withRole } from "@/lib/server/route";
+import { notFound } from "@/lib/server/errors";
 import { activateGeneration } from "@/lib/server/runtime/activate-generation";
+import { ZIntText } from "@/lib/validations/common";
 
 export const dynamic = "force-dynamic";
 
 // POST /api/generations/{id}/activate - make a ready generation active (rollback = activate an older one)
-export const POST = withRole("admin", {}, ({ params, user }) => activateGeneration(Number(params.id) || 0, user.username));
+export const POST = withRole("admin", {}, ({ params, user }) => {
+  // Digits within the id column's range, or it names no generation (99999999999999999999 is not a query error).
+  const id = ZIntText.safeParse(params.id);
+  if (!id.success || id.data < 1) throw notFound();
+  return activateGeneration(id.data, user.username);
+});
