@@ -27,7 +27,7 @@ import { fsCache } from "../lib/plugins/cache/fs";
 import { objectKey, type CacheStore } from "../lib/plugins/cache/types";
 import { describeSet } from "../lib/plugins/describe/describe-set";
 import { DEFAULT_FETCH_LIMITS, fetchers as defaultFetchers, gitFetcher } from "../lib/plugins/sources";
-import { PackReader } from "../lib/plugins/sources/git-pack";
+import { PackReader } from "../lib/plugins/sources/git/pack";
 import { inspectSet } from "../lib/plugins/stage/inspect-set";
 import { runSync } from "../lib/plugins/sync/run-sync";
 import { generatePackages } from "./generate";

@@ -7,22 +7,22 @@ import { useForm, useWatch } from "react-hook-form";
 import { saveCacheAction } from "@/app/(admin)/cache/actions";
 import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
-import { S3Fields } from "@/components/sources/s3-fields";
-import type { S3FormValues } from "@/components/sources/source-values";
+import { KindFields } from "@/components/sources/kind-fields";
+import { kindFormValues, kindPayload } from "@/components/sources/source-values";
 import { Alert, Button, Card, CardBody, Field, Select } from "@/components/ui";
 import type { CacheView } from "@/lib/server/cache/cache-config";
 import { cacheInputSchema } from "@/lib/validations/cache";
 
-interface CacheFormValues extends S3FormValues {
+import { S3_FORM_FIELDS } from "@/lib/plugins/sources/s3/spec";
+
+/** The S3 fields are the S3 source kind's (same names, labels and rules). */
+interface CacheFormValues {
   kind: "fs" | "s3";
   path: string;
+  [field: string]: unknown;
 }
 
-const toPayload = (v: CacheFormValues) =>
-  v.kind === "fs"
-    ? { kind: "fs", path: v.path }
-    : { kind: "s3", endpoint: v.endpoint, region: v.region, bucket: v.bucket, prefix: v.prefix, accessKeyId: v.accessKeyId,
-        secretAccessKey: v.secretAccessKey || undefined, pathStyle: v.pathStyle };
+const toPayload = (v: CacheFormValues) => (v.kind === "fs" ? { kind: "fs", path: v.path } : { kind: "s3", ...kindPayload(S3_FORM_FIELDS, v) });
 
 /** The cache form; read-only when the cache is managed by PLUGIN_SOURCES_FILE (the page explains where to change it). */
 export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: boolean }) {
@@ -31,19 +31,16 @@ export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: b
   const tk = useTranslations("kinds");
   const router = useRouter();
   const schema = useMemo(() => cacheInputSchema({ allowHttp }), [allowHttp]);
-  const s = cache.settings as Partial<Record<string, string | boolean>>;
+  const s = cache.settings as Record<string, unknown>;
   const str = (k: string, d = "") => (typeof s[k] === "string" ? (s[k] as string) : d);
   const form = useForm<CacheFormValues>({
     resolver: useZodResolver<CacheFormValues>(schema, toPayload),
-    defaultValues: {
-      kind: cache.settings.kind, path: str("path"), endpoint: str("endpoint"), region: str("region", "us-east-1"),
-      bucket: str("bucket"), prefix: str("prefix"), accessKeyId: str("accessKeyId"), secretAccessKey: "",
-      pathStyle: typeof s.pathStyle === "boolean" ? s.pathStyle : true,
-    },
+    defaultValues: { kind: cache.settings.kind, path: str("path"), ...kindFormValues(S3_FORM_FIELDS, cache.settings.kind === "s3" ? s : undefined) },
   });
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
   const { errors, isSubmitting } = form.formState;
-  const kind = useWatch({ control: form.control, name: "kind" });
+  const values = useWatch({ control: form.control }) as Record<string, unknown>;
+  const kind = values.kind;
   const readOnly = Boolean(cache.managedBy);
   const onSubmit = form.handleSubmit(async (values) => {
     setMessage(undefined);
@@ -73,7 +70,8 @@ export function CacheForm({ cache, allowHttp }: { cache: CacheView; allowHttp: b
               <TextField id="path" label={t("fsPath")} hint={t("fsPathHint", { path: cache.isDefault ? str("path") : "<DATA_DIR>/cache" })}
                 error={errorAt(errors, "path")} registration={form.register("path")} />
             ) : (
-              <S3Fields register={form.register} errors={errors} secretSet={cache.secretSet && cache.settings.kind === "s3"} allowHttp={allowHttp} />
+              <KindFields kind="s3" fields={S3_FORM_FIELDS} register={form.register} errors={errors} values={values}
+                secretSet={cache.secretSet && cache.settings.kind === "s3"} allowHttp={allowHttp} />
             )}
           </CardBody>
         </Card>

@@ -11,6 +11,7 @@ export function TextField({
   hint,
   error,
   registration,
+  fieldClassName,
   ...input
 }: {
   id: string;
@@ -18,9 +19,11 @@ export function TextField({
   hint?: string;
   error?: string;
   registration: UseFormRegisterReturn;
+  /** Classes of the labelled field as a whole (its place in a grid); `className` styles the input. */
+  fieldClassName?: string;
 } & Omit<ComponentProps<"input">, "id">) {
   return (
-    <Field label={label} htmlFor={id} hint={hint} error={error}>
+    <Field label={label} htmlFor={id} hint={hint} error={error} className={fieldClassName}>
       <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={fieldDescribedBy(id, { hint, error })} {...input} {...registration} />
     </Field>
   );

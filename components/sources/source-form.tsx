@@ -8,12 +8,13 @@ import { Alert, Button, ButtonLink, Card, CardBody, CardHeader, Checkbox, Field,
 import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
 import { sourceInputSchema } from "@/lib/validations/source";
+import { SOURCE_KINDS, SOURCE_SPECS, specOf, type SourceKind } from "@/lib/plugins/sources/specs";
 import type { ActionResult } from "@/lib/server/safe";
 import type { SourceView } from "@/lib/server/sources/source-view";
 import type { SourcePreview } from "@/lib/server/sync/preview-source";
 import { PluginSetFields } from "./plugin-set-fields";
 import { SourcePreviewCard } from "./source-preview";
-import { S3Fields } from "./s3-fields";
+import { KindFields } from "./kind-fields";
 import { toFormValues, toPayload, type SourceFormValues } from "./source-values";
 
 /**
@@ -48,7 +49,8 @@ export function SourceForm({
   const [formError, setFormError] = useState<string>();
   const [previewed, setPreviewed] = useState<SourcePreview>();
   const [previewing, setPreviewing] = useState(false);
-  const kind = useWatch({ control, name: "kind" });
+  const values = useWatch({ control }) as Record<string, unknown>;
+  const kind = (values.kind as SourceKind | undefined) ?? "git";
   const errors = formState.errors;
   const readOnly = Boolean(source?.managedBy);
 
@@ -90,7 +92,7 @@ export function SourceForm({
             <TextField id="name" label={t("name")} hint={t("nameHint")} error={errorAt(errors, "name")} registration={register("name")} />
             <Field label={t("kind")} htmlFor="kind" error={errorAt(errors, "kind")}>
               <Select id="kind" {...register("kind")}>
-                {(["git", "s3", "fs"] as const).map((k) => (
+                {SOURCE_KINDS.map((k) => (
                   <option key={k} value={k}>{tk(k)}</option>
                 ))}
               </Select>
@@ -105,31 +107,8 @@ export function SourceForm({
         <Card>
           <CardHeader title={t("location")} description={tk(kind)} />
           <CardBody>
-            {kind === "git" && (
-              <div className="grid gap-4 sm:grid-cols-2">
-                <TextField id="url" className="sm:col-span-2" label={t("gitUrl")} hint={t("gitUrlHint", { loose: String(allowHttp) })}
-                  error={errorAt(errors, "url")} registration={register("url")} placeholder="https://git.example.com/team/plugins.git" />
-                <TextField id="ref" label={t("gitRef")} hint={t("gitRefHint")} error={errorAt(errors, "ref")} registration={register("ref")} />
-                <TextField id="username" label={t("gitUsername")} hint={t("gitUsernameHint")} autoComplete="off"
-                  error={errorAt(errors, "username")} registration={register("username")} />
-                <TextField id="token" type="password" autoComplete="new-password" label={t("gitToken")}
-                  placeholder={source?.secretSet ? tc("secretSet") : tc("secretUnset")} error={errorAt(errors, "token")}
-                  registration={register("token")} />
-                {source?.secretSet && (
-                  <div className="self-end pb-2">
-                    <Checkbox id="clearToken" {...register("clearToken")}>{tc("secretClear")}</Checkbox>
-                  </div>
-                )}
-              </div>
-            )}
-            {kind === "s3" && (
-              <S3Fields register={register} errors={errors}
-                secretSet={Boolean(source?.secretSet && source.kind === "s3")} allowHttp={allowHttp} />
-            )}
-            {kind === "fs" && (
-              <TextField id="path" label={t("fsPath")} hint={t("fsPathHint")} error={errorAt(errors, "path")} registration={register("path")}
-                placeholder="/mnt/plugins" />
-            )}
+            <KindFields kind={kind} fields={(specOf(kind) ?? SOURCE_SPECS.git).form} register={register} errors={errors} values={values}
+              secretSet={Boolean(source?.secretSet && source.kind === kind)} allowHttp={allowHttp} />
           </CardBody>
         </Card>
 

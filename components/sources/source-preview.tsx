@@ -38,7 +38,7 @@ export function SourcePreviewCard({ preview }: { preview: SourcePreview }) {
                     <span className="font-medium">{textOf(p.name, locale)}</span>{" "}
                     <span className="font-mono text-xs text-zinc-500">{p.code}@{p.version}</span>
                   </TD>
-                  <TD className="text-sm">{p.group}</TD>
+                  <TD className="text-sm">{textOf(p.group.name, locale)} ({p.group.code})</TD>
                   <TD className="font-mono text-xs">{p.set}</TD>
                   <TD><Badge tone={TONE[p.change]}>{t(p.change)}</Badge></TD>
                 </TR>

@@ -1,75 +1,56 @@
 import type { TSourceInput } from "@/lib/validations/source";
 import type { SourceView } from "@/lib/server/sources/source-view";
+import { SOURCE_SPECS, specOf, type SourceFormFieldName, type SourceKind } from "@/lib/plugins/sources/specs";
+import type { KindFormField } from "@/lib/plugins/sources/spec";
 
-/** The S3 connection fields as the source form and the cache form hold them (see S3Fields). */
-export interface S3FormValues {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  pathStyle: boolean;
-}
-
-/** The form holds every kind's fields at once; the payload keeps only the selected kind's. */
-export interface SourceFormValues extends S3FormValues {
+/**
+ * The source form holds every kind's fields at once (switching the kind keeps what was typed), named as the
+ * specs name them; the payload keeps only the selected kind's.
+ */
+export type SourceFormValues = {
   name: string;
   description: string;
   enabled: boolean;
-  kind: "git" | "s3" | "fs";
-  url: string;
-  ref: string;
-  username: string;
-  token: string;
-  clearToken: boolean;
-  path: string;
+  kind: SourceKind;
   pluginSets: { submodule: string; version: string; importModules: string }[];
+} & { [F in SourceFormFieldName]: string | boolean };
+
+const ALL_FIELDS: readonly KindFormField[] = Object.values(SOURCE_SPECS).flatMap((s): readonly KindFormField[] => s.form);
+
+/** A kind's form values as its input fields: blank secrets left out (blank = keep the stored one). */
+export function kindPayload(fields: readonly KindFormField[], v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const value = v[f.name];
+    if (f.secret && (value === "" || value === undefined)) continue;
+    out[f.name] = f.type === "checkbox" ? Boolean(value) : (value ?? "");
+  }
+  return out;
+}
+
+/** A kind's form values from stored settings (or the fields' initial values). */
+export function kindFormValues(fields: readonly KindFormField[], settings: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const stored = f.secret ? undefined : settings?.[f.name];
+    out[f.name] = typeof stored === typeof f.initial ? stored : f.initial;
+  }
+  return out;
 }
 
 export function toPayload(v: SourceFormValues): TSourceInput {
-  const common = { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets };
-  switch (v.kind) {
-    case "git":
-      return { ...common, kind: "git", url: v.url, ref: v.ref, username: v.username, token: v.token || undefined, clearToken: v.clearToken };
-    case "s3":
-      return {
-        ...common,
-        kind: "s3",
-        endpoint: v.endpoint,
-        region: v.region,
-        bucket: v.bucket,
-        prefix: v.prefix,
-        accessKeyId: v.accessKeyId,
-        secretAccessKey: v.secretAccessKey || undefined,
-        pathStyle: v.pathStyle,
-      };
-    default:
-      return { ...common, kind: "fs", path: v.path };
-  }
+  const spec = specOf(v.kind) ?? SOURCE_SPECS.git;
+  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, kind: v.kind, ...kindPayload(spec.form, v) } as TSourceInput;
 }
 
 export function toFormValues(view?: SourceView): SourceFormValues {
-  const s = (view?.settings ?? {}) as Partial<Record<string, string | boolean>>;
-  const str = (k: string, d = "") => (typeof s[k] === "string" ? (s[k] as string) : d);
   return {
     name: view?.name ?? "",
     description: view?.description ?? "",
     enabled: view?.enabled ?? true,
     kind: view?.kind ?? "git",
-    url: str("url"),
-    ref: str("ref", "main"),
-    username: str("username"),
-    token: "",
-    clearToken: false,
-    endpoint: str("endpoint"),
-    region: str("region", "us-east-1"),
-    bucket: str("bucket"),
-    prefix: str("prefix"),
-    accessKeyId: str("accessKeyId"),
-    secretAccessKey: "",
-    pathStyle: typeof s.pathStyle === "boolean" ? s.pathStyle : true,
-    path: str("path"),
+    // Every kind's fields; a field several kinds share (username) takes the stored source's value.
+    ...(kindFormValues(ALL_FIELDS, view?.settings) as { [F in SourceFormFieldName]: string | boolean }),
     pluginSets: (view?.pluginSets ?? []).map((p) => ({ ...p, importModules: p.importModules.join(", ") })),
   };
 }

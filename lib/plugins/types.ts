@@ -3,36 +3,12 @@
  * the stages (sources → sync → cache → loader → registry) take plain data and are tested on their own.
  */
 
-export type SourceKind = "git" | "s3" | "fs";
+export type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
+import type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
 
-export interface GitSettings {
-  url: string;
-  ref: string;
-  username: string;
-}
-export interface S3Settings {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  accessKeyId: string;
-  pathStyle: boolean;
-}
-export interface FsSettings {
-  path: string;
-}
-
-export interface SettingsByKind {
-  git: GitSettings;
-  s3: S3Settings;
-  fs: FsSettings;
-}
-/** Decrypted secret fields per kind (never logged). */
-export interface SecretsByKind {
-  git: { token?: string };
-  s3: { secretAccessKey?: string };
-  fs: Record<string, never>;
-}
+export type GitSettings = SettingsByKind["git"];
+export type S3Settings = SettingsByKind["s3"];
+export type FsSettings = SettingsByKind["fs"];
 
 export interface FetchLimits {
   /** Connection (first byte) timeout. */

@@ -79,15 +79,6 @@ export const ZAbsolutePath = line(1024)
     error: "path_normalised",
   });
 
-/**
- * A relative path inside a root: segments of safe characters, no "."/".." segments, no absolute path,
- * no backslash. Used for submodules and module files.
- */
-export function isSafeRelativePath(p: string): boolean {
-  if (!p || p.startsWith("/") || p.includes("\\") || p.includes("\0")) return false;
-  return p.split("/").every((seg) => seg !== "" && seg !== "." && seg !== ".." && /^[A-Za-z0-9_.@+-]+$/.test(seg));
-}
-
 /** The S3 connection fields shared by S3 sources and the S3 cache. */
 export function s3Fields(policy: UrlPolicy) {
   return {

@@ -1,26 +1,10 @@
+import { isModuleEntry, isSafeRelativePath, modulePathOf } from "../plugins/safe-path";
+import type { SourceKindSpec } from "../plugins/sources/spec";
+import { SOURCE_SPECS, type SourceKind } from "../plugins/sources/specs";
+import { line, ZDescription, ZName, type UrlPolicy } from "./common";
 import { z } from "./zod";
-import { isSafeRelativePath, line, remoteUrl, s3Fields, ZAbsolutePath, ZDescription, ZName, type UrlPolicy } from "./common";
 
-/**
- * git's ref-name rules (git-check-ref-format): no control characters, space, ~ ^ : ? * [ \, no "..", no "@{",
- * not "@", no empty or "."-leading component, no component ending in ".lock", not ending in "." or "/".
- * A full 40-hex commit SHA is also accepted.
- */
-export function isGitRef(ref: string): boolean {
-  if (/^[0-9a-f]{40}$/i.test(ref)) return true;
-  if (!ref || ref.length > 255 || ref === "@") return false;
-  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref)) return false;
-  if (ref.includes("..") || ref.includes("@{") || ref.endsWith(".") || ref.startsWith("-")) return false;
-  return ref.split("/").every((c) => c !== "" && !c.startsWith(".") && !c.endsWith(".lock"));
-}
-
-/** Dotted module path ("custom_plugins.components.test1") or a relative .js/.mjs file path. */
-const DOTTED = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/;
-
-/** Where a module entry lives, written from the source root ("a.b.c" → "a/b/c"; files as given). */
-export function modulePathOf(entry: string): string {
-  return /\.m?js$/.test(entry) ? entry : entry.split(".").join("/");
-}
+export { isGitRef } from "../plugins/sources/git/spec";
 
 /** Comma-separated text (as the original form took it) or a list; trimmed, blanks dropped, de-duplicated. */
 const ZImportModules = z
@@ -28,12 +12,7 @@ const ZImportModules = z
   .transform((v) => [...new Set((typeof v === "string" ? v.split(",") : v).map((s) => s.trim()).filter(Boolean))])
   .pipe(
     z
-      .array(
-        z
-          .string()
-          .max(512, { error: "too_long" })
-          .refine((m) => (/\.m?js$/.test(m) ? isSafeRelativePath(m) : DOTTED.test(m)), { error: "module_format" }),
-      )
+      .array(z.string().max(512, { error: "too_long" }).refine(isModuleEntry, { error: "module_format" }))
       .min(1, { error: "modules_required" })
       .max(100, { error: "modules_too_many" }),
   );
@@ -41,7 +20,7 @@ const ZImportModules = z
 export const ZPluginSetInput = z.strictObject({
   submodule: line(512)
     .min(1, { error: "required" })
-    .refine(isSafeRelativePath, { error: "submodule_format" }),
+    .refine((p) => isSafeRelativePath(p, { config: true }), { error: "submodule_format" }),
   version: line(64)
     .min(1, { error: "required" })
     .regex(/^[^\p{C}]+$/u, { error: "version_format" }),
@@ -56,27 +35,21 @@ const common = {
   pluginSets: z.array(ZPluginSetInput).max(100, { error: "sets_too_many" }).default([]),
 };
 
+/** One member of the union: the common fields, the kind's name, the kind's own fields (its spec). */
+const variant = <K extends string, F extends z.ZodRawShape>(spec: SourceKindSpec<K, F, never, string>, policy: UrlPolicy) =>
+  z.strictObject({ ...common, kind: z.literal(spec.kind), ...spec.input(policy) });
+type Variants = { [K in SourceKind]: ReturnType<typeof variant<K, ReturnType<(typeof SOURCE_SPECS)[K]["input"]>>> }[SourceKind];
+
 /**
- * The one schema for a plugin source, used by the admin form (client), the server actions, the REST API and the
- * CLI. The URL policy is a parameter because the browser cannot read the server's environment: the page passes
- * the server's policy down, so both sides check the same rule.
+ * The one schema for a plugin source, used by the admin form (client), the server actions, the REST API, the
+ * sources file and Preview: the common fields plus each kind's own (lib/plugins/sources/<kind>/spec.ts). The URL
+ * policy is a parameter because the browser cannot read the server's environment: the page passes the server's
+ * policy down, so both sides check the same rule.
  */
 export function sourceInputSchema(policy: UrlPolicy) {
-  const git = z.strictObject({
-    ...common,
-    kind: z.literal("git"),
-    url: remoteUrl(policy),
-    ref: line(255).min(1, { error: "required" }).refine(isGitRef, { error: "ref_format" }),
-    username: line(256).default(""),
-    /** Write-only: blank keeps the stored token. */
-    token: z.string().max(4096, { error: "too_long" }).optional(),
-    /** Remove the stored token (a blank token field keeps it). */
-    clearToken: z.boolean().default(false),
-  });
-  const s3 = z.strictObject({ ...common, kind: z.literal("s3"), ...s3Fields(policy) });
-  const fs = z.strictObject({ ...common, kind: z.literal("fs"), path: ZAbsolutePath });
+  const variants = Object.values(SOURCE_SPECS).map((spec) => variant(spec as unknown as SourceKindSpec<string, z.ZodRawShape, never, string>, policy));
   return z
-    .discriminatedUnion("kind", [git, s3, fs], { error: "kind_invalid" })
+    .discriminatedUnion("kind", variants as unknown as [Variants, ...Variants[]], { error: "kind_invalid" })
     .superRefine((source, ctx) => {
       const seen = new Set<string>();
       source.pluginSets.forEach((set, i) => {
@@ -95,4 +68,3 @@ export function sourceInputSchema(policy: UrlPolicy) {
 
 export type TSourceInput = z.input<ReturnType<typeof sourceInputSchema>>;
 export type TSource = z.output<ReturnType<typeof sourceInputSchema>>;
-export const SOURCE_KINDS = ["git", "s3", "fs"] as const;

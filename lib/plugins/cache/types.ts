@@ -1,3 +1,5 @@
+import { isSafeRelativePath } from "../safe-path";
+
 /**
  * The cache Opsflow owns: a flat key → bytes store, on a file system or in S3, with the same interface.
  *
@@ -21,9 +23,7 @@ export interface CacheStore {
 export const objectKey = (sha256: string) => `objects/${sha256.slice(0, 2)}/${sha256}`;
 export const manifestKey = (generation: number) => `generations/${String(generation).padStart(8, "0")}/manifest.json`;
 
-/** A cache key is a relative POSIX path of safe segments; anything else is a programming error. */
+/** A cache key is a safe relative path (lib/plugins/safe-path); anything else is a programming error. */
 export function assertSafeKey(key: string): void {
-  if (!key || key.startsWith("/") || key.includes("\\") || key.includes("\0") || key.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    throw new Error(`unsafe cache key: ${JSON.stringify(key)}`);
-  }
+  if (!isSafeRelativePath(key)) throw new Error(`unsafe cache key: ${JSON.stringify(key)}`);
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { describePlugin, pluginsOf, type PluginDescriptor } from "../contract";
+import { isSafeRelativePath } from "../safe-path";
 import { shippedFile } from "../shipped-file";
 import { isOutOfMemory, spawnHost, uncaughtLine } from "../host/spawn-host";
 
@@ -61,7 +62,7 @@ export async function describeSet(
   const maxHeapMb = opts.maxHeapMb ?? DEFAULT_DESCRIBE_HEAP_MB;
 
   const outcomes: (Outcome | undefined)[] = modules.map((m) =>
-    isSafeFile(m.file) ? undefined : { error: `unsafe_path: "${m.file}" is not a relative path inside the set` },
+    isSafeRelativePath(m.file) ? undefined : { error: `unsafe_path: "${m.file}" is not a relative path inside the set` },
   );
   const toLoad = modules.map((m, i) => ({ ...m, i })).filter((m) => outcomes[m.i] === undefined);
   let output = "";
@@ -120,17 +121,6 @@ export async function describeSet(
     });
   });
   return { descriptors, errors, output };
-}
-
-function isSafeFile(file: string): boolean {
-  return (
-    typeof file === "string" &&
-    file !== "" &&
-    !file.startsWith("/") &&
-    !file.includes("\\") &&
-    !file.includes("\0") &&
-    file.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..")
-  );
 }
 
 /** Turns the host's function/symbol markers back into a function / symbol, so the contract sees them. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { assertSafeKey } from "../cache/types";
+import { isSafeRelativePath } from "../safe-path";
 import type { Manifest, SetEntry } from "../sync/manifest";
 
 /**
@@ -27,17 +27,7 @@ export const segment = (name: string) => encodeURIComponent(name).replace(/\./g,
 export const setDirOf = (generationDir: string, set: { source: string; submodule: string }) =>
   path.join(generationDir, "sets", segment(set.source), segment(set.submodule));
 
-/** A relative POSIX path that stays inside its base: no absolute path, backslash, NUL, empty, "." or ".." segment. */
-export function isSafeRelative(p: string): boolean {
-  try {
-    assertSafeKey(p); // the cache's rule for keys is exactly this
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An absolute path for a manifest path below `dir` (call only after isSafeRelative). */
+/** An absolute path for a manifest path below `dir` (call only after isSafeRelativePath). */
 export const fileIn = (dir: string, rel: string) => path.join(dir, ...rel.split("/"));
 
 /**
@@ -45,11 +35,11 @@ export const fileIn = (dir: string, rel: string) => path.join(dir, ...rel.split(
  * submodule, files, module files) and that modules and plugins refer to what the entry lists.
  */
 export function unsafeEntryReason(entry: SetEntry): string | null {
-  if (!isSafeRelative(entry.source) || entry.source.includes("/")) return `unsafe source name ${JSON.stringify(entry.source)} in the manifest`;
-  if (!isSafeRelative(entry.submodule)) return `unsafe submodule ${JSON.stringify(entry.submodule)} in the manifest`;
+  if (!isSafeRelativePath(entry.source) || entry.source.includes("/")) return `unsafe source name ${JSON.stringify(entry.source)} in the manifest`;
+  if (!isSafeRelativePath(entry.submodule)) return `unsafe submodule ${JSON.stringify(entry.submodule)} in the manifest`;
   const files = new Set<string>();
   for (const f of entry.files) {
-    if (!isSafeRelative(f.path)) return `unsafe file path ${JSON.stringify(f.path)} in the manifest`;
+    if (!isSafeRelativePath(f.path)) return `unsafe file path ${JSON.stringify(f.path)} in the manifest`;
     if (files.has(f.path)) return `file ${JSON.stringify(f.path)} is listed twice in the manifest`;
     files.add(f.path);
   }
@@ -63,7 +53,7 @@ export function unsafeEntryReason(entry: SetEntry): string | null {
   }
   const modules = new Set<string>();
   for (const m of entry.modules) {
-    if (!isSafeRelative(m.file)) return `unsafe module file ${JSON.stringify(m.file)} in the manifest`;
+    if (!isSafeRelativePath(m.file)) return `unsafe module file ${JSON.stringify(m.file)} in the manifest`;
     if (!files.has(m.file)) return `module file ${JSON.stringify(m.file)} is not among the set's files`;
     modules.add(m.entry);
   }

@@ -2,10 +2,13 @@
  * Helpers shared by the source fetchers: URL scheme checks, CA bundles, deadlines, error mapping, path safety, limits.
  */
 import { readFileSync } from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
 import tls from "node:tls";
+import { isSafeSegment, linkTargetInside, safeSegments } from "../safe-path";
+import { isInside, resolveReal } from "../safe-path/fs";
 import { PluginSourceError, type FetchLimits } from "../types";
+
+export { isInside, resolveReal } from "../safe-path/fs";
 
 /** The URL without credentials, query or fragment, for messages. */
 export function displayUrl(u: URL): string {
@@ -260,92 +263,31 @@ export class Budget {
   }
 }
 
-/**
- * Throws "unsafe_path" unless `name` is a plain single path segment: not empty, ".", "..", ".git" (any case), and
- * without "/", "\\" or NUL.
- */
+/** Throws "unsafe_path" unless `name` is a plain single path segment (safe-path) and not ".git" (any case). */
 export function checkSegment(name: string, where: string): void {
-  if (
-    name === "" ||
-    name === "." ||
-    name === ".." ||
-    name.toLowerCase() === ".git" ||
-    name.includes("/") ||
-    name.includes("\\") ||
-    name.includes("\0")
-  ) {
+  if (!isSafeSegment(name) || name.toLowerCase() === ".git") {
     throw new PluginSourceError(`unsafe path in ${where}: ${JSON.stringify(name)}`, "unsafe_path");
   }
 }
 
-/**
- * Checks a relative POSIX path (e.g. an S3 key below the prefix) and returns its segments: not absolute, no
- * backslash or NUL, no "", "." or ".." segments.
- */
+/** The segments of a relative path from remote content (e.g. an S3 key below the prefix); "unsafe_path" unless safe. */
 export function checkRelativePath(rel: string, where: string): string[] {
-  const bad = () => new PluginSourceError(`unsafe path in ${where}: ${JSON.stringify(rel)}`, "unsafe_path");
-  if (rel === "" || rel.startsWith("/") || rel.includes("\\") || rel.includes("\0") || /^[A-Za-z]:/.test(rel)) throw bad();
-  const parts = rel.split("/");
-  for (const p of parts) if (p === "" || p === "." || p === "..") throw bad();
+  const parts = safeSegments(rel);
+  if (!parts) throw new PluginSourceError(`unsafe path in ${where}: ${JSON.stringify(rel)}`, "unsafe_path");
   return parts;
-}
-
-export function isInside(root: string, p: string): boolean {
-  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-}
-
-/**
- * Where an absolute path really leads: walks it component by component, following symlinks (≤40 hops) and applying
- * ".." to the real directory reached so far (unlike path.resolve). Components that do not exist are taken literally.
- * Returns undefined on a symlink loop.
- */
-export async function resolveReal(abs: string): Promise<string | undefined> {
-  const queue = abs.split("/");
-  let cur = "/";
-  let hops = 0;
-  let missing = false;
-  while (queue.length) {
-    const part = queue.shift()!;
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      cur = path.dirname(cur);
-      continue;
-    }
-    const next = path.join(/*turbopackIgnore: true*/ cur, part);
-    if (!missing) {
-      let isLink = false;
-      try {
-        isLink = (await fsp.lstat(next)).isSymbolicLink();
-      } catch {
-        missing = true;
-      }
-      if (isLink) {
-        if (++hops > 40) return undefined;
-        const target = await fsp.readlink(next);
-        if (target.startsWith("/")) cur = "/";
-        queue.unshift(...target.split("/"));
-        continue;
-      }
-    }
-    cur = next;
-  }
-  return cur;
 }
 
 /** Throws "unsafe_path" unless the symlink at `root/rel` (root must be a real path) resolves inside `root`. */
 export async function checkLinkInside(root: string, rel: string): Promise<void> {
   const real = await resolveReal(path.join(root, ...rel.split("/")));
-  if (real === undefined || !isInside(root, real)) {
+  if (real === undefined || !isInside(root, real, { orSame: true })) {
     throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source`, "unsafe_path");
   }
 }
 
 /** Lexical pre-check of a symlink target stored at `rel` (POSIX, relative to the root). */
 export function checkLinkTargetLexically(rel: string, target: string): void {
-  const bad = () => new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source`, "unsafe_path");
-  if (target === "" || target.includes("\0") || target.startsWith("/") || target.includes("\\") || /^[A-Za-z]:/.test(target)) throw bad();
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target));
-  if (resolved === ".." || resolved.startsWith("../")) throw bad();
+  if (linkTargetInside(rel, target) === null) throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source`, "unsafe_path");
 }
 
 /**

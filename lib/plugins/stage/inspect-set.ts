@@ -3,7 +3,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { PluginSourceError, type FileDigest } from "../types";
-import { isInside, realSubmoduleDir, resolveModule } from "./resolve-module";
+import { isSafeSegment } from "../safe-path";
+import { isInside } from "../safe-path/fs";
+import { realSubmoduleDir, resolveModule } from "./resolve-module";
 
 export interface SetLimits {
   /** Refuse a set with a file larger than this (bytes). */
@@ -104,7 +106,7 @@ export async function inspectSet(
     for (const entry of readdirSync(absDir, { withFileTypes: true })) {
       const name = entry.name;
       const rel = relDir ? `${relDir}/${name}` : name;
-      if (name === "" || name === "." || name === ".." || name.includes("\\") || name.includes("\0") || name.includes("/")) {
+      if (!isSafeSegment(name)) {
         throw new PluginSourceError(`unsafe file name ${JSON.stringify(rel)}`, "unsafe_path");
       }
       if (name === ".git") continue;
@@ -123,7 +125,7 @@ export async function inspectSet(
         } catch {
           throw new PluginSourceError(`dangling symbolic link "${rel}"`, "unsafe_path");
         }
-        if (!isInside(subReal, target, true)) {
+        if (!isInside(subReal, target, { orSame: true })) {
           throw new PluginSourceError(`symbolic link "${rel}" points outside the set`, "unsafe_path");
         }
         const targetInfo = statSync(target);

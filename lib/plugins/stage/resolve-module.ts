@@ -1,12 +1,8 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { isSafeRelativePath } from "../../validations/common";
-import { modulePathOf } from "../../validations/source";
+import { DOTTED_MODULE, isSafeRelativePath, MODULE_FILE, modulePathOf } from "../safe-path";
+import { isInside } from "../safe-path/fs";
 import { PluginSourceError } from "../types";
-
-/** Dotted module path ("custom_plugins.collections.test1"), the same rule the admin form applies. */
-const DOTTED = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/;
-const FILE = /\.m?js$/;
 
 /**
  * The files an import-module entry may name, in the order they are tried (paths from the source root, POSIX):
@@ -14,13 +10,13 @@ const FILE = /\.m?js$/;
  * Throws "unsafe_path" for an entry that could name something outside the source root.
  */
 export function moduleCandidates(entry: string): string[] {
-  if (FILE.test(entry)) {
-    if (!isSafeRelativePath(entry)) {
+  if (MODULE_FILE.test(entry)) {
+    if (!isSafeRelativePath(entry, { config: true })) {
       throw new PluginSourceError(`import module "${entry}" is not a safe relative path`, "unsafe_path");
     }
     return [entry];
   }
-  if (!DOTTED.test(entry)) {
+  if (!DOTTED_MODULE.test(entry)) {
     throw new PluginSourceError(
       `import module "${entry}" is neither a dotted module path nor a relative .js/.mjs path`,
       /[/\\\0]|\.\./.test(entry) ? "unsafe_path" : "module_not_found",
@@ -30,16 +26,9 @@ export function moduleCandidates(entry: string): string[] {
   return [`${base}.js`, `${base}.mjs`, `${base}/index.js`, `${base}/index.mjs`];
 }
 
-/** True when `child` (a real path) is `parent` (a real path) or lies below it. */
-export function isInside(parent: string, child: string, allowSame = false): boolean {
-  if (allowSame && child === parent) return true;
-  const withSep = parent.endsWith(path.sep) ? parent : parent + path.sep;
-  return child.startsWith(withSep);
-}
-
 /** The real path of the submodule directory, checked to exist, be a directory and lie inside the source root. */
 export async function realSubmoduleDir(sourceRoot: string, submodule: string): Promise<string> {
-  if (!isSafeRelativePath(submodule)) {
+  if (!isSafeRelativePath(submodule, { config: true })) {
     throw new PluginSourceError(`submodule "${submodule}" is not a safe relative path`, "unsafe_path");
   }
   const root = await realpath(sourceRoot).catch(() => {

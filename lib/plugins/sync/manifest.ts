@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZPluginDescriptor } from "../contract";
 import { manifestKey, type CacheStore } from "../cache/types";
+import { SOURCE_KINDS } from "../sources/specs";
 
 /**
  * manifest.json: the whole truth about one generation. Written last, validated on read. Files are listed per set
@@ -39,7 +40,7 @@ export const ZManifest = z.object({
   sources: z.array(
     z.object({
       name: z.string(),
-      kind: z.enum(["git", "s3", "fs"]),
+      kind: z.enum(SOURCE_KINDS),
       revision: z.string().nullable(),
       status: z.enum(["synced", "reused", "failed"]),
       error: z.string().optional(),

@@ -1,6 +1,8 @@
 import "server-only";
 import YAML from "yaml";
 import { db } from "../../db";
+import { specOf, type SourceKind } from "../../plugins/sources/specs";
+import { openSecrets } from "../../secrets";
 import { toSourceView, type SourceView } from "../sources/source-view";
 
 /**
@@ -13,7 +15,7 @@ export type EnvRef = { env: string };
 
 export interface ExportedSource {
   name: string;
-  kind: "git" | "s3" | "fs";
+  kind: SourceKind;
   description?: string;
   enabled: boolean;
   [field: string]: unknown;
@@ -46,17 +48,23 @@ export function envNameFor(...parts: string[]): string {
   return ["OPSFLOW", ...parts].join("_").toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
-/** The settings of each kind in the order the forms show them (jsonb does not keep the order they were written in). */
-const FIELDS: Record<string, string[]> = {
-  git: ["url", "ref", "username"],
-  s3: ["endpoint", "region", "bucket", "prefix", "accessKeyId", "pathStyle"],
-  fs: ["path"],
-};
-/** Optional text fields left out when empty, so the file only says what differs from the defaults. */
-const OPTIONAL = new Set(["username", "prefix", "accessKeyId"]);
-
+/**
+ * The settings of a kind in its spec's file order (jsonb does not keep the order they were written in); optional
+ * fields are left out when empty, so the file only says what differs from the defaults. Cache kinds (fs, s3) use
+ * the source kinds' fields of the same name.
+ */
 function settingsOf(kind: string, settings: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries((FIELDS[kind] ?? []).filter((k) => settings[k] !== undefined && !(OPTIONAL.has(k) && settings[k] === "")).map((k) => [k, settings[k]]));
+  const fields = specOf(kind)?.fileFields ?? [];
+  return Object.fromEntries(fields.filter((f) => settings[f.name] !== undefined && !(f.optional && settings[f.name] === "")).map((f) => [f.name, settings[f.name]]));
+}
+
+/** "secretAccessKey" → ["SECRET", "ACCESS", "KEY"] (the placeholder's words). */
+const snake = (field: string) => field.split(/(?=[A-Z])/).map((w) => w.toUpperCase());
+
+/** The kind's secret fields present in a stored envelope, in the spec's order. */
+function storedSecretFields(kind: string, envelope: string | null): string[] {
+  const stored = openSecrets(envelope);
+  return (specOf(kind)?.secretFields ?? []).filter((f) => typeof stored[f] === "string" && stored[f] !== "");
 }
 
 export async function exportSourcesFile(format: "yaml" | "json" = "yaml"): Promise<ExportResult> {
@@ -75,6 +83,7 @@ export async function exportSourcesFile(format: "yaml" | "json" = "yaml"): Promi
     return { env };
   };
 
+  const secrets = new Map(rows.map((r) => [r.id, r.secret]));
   const sources = rows.map(toSourceView).map((view: SourceView): ExportedSource => {
     const out: ExportedSource = {
       name: view.name,
@@ -84,15 +93,9 @@ export async function exportSourcesFile(format: "yaml" | "json" = "yaml"): Promi
       ...settingsOf(view.kind, view.settings),
       pluginSets: view.pluginSets,
     };
-    if (view.secretSet && view.kind === "git") {
-      out.token = placeholder(envNameFor(view.name, "TOKEN"), `source "${view.name}" token`, { type: "source", name: view.name, field: "token" });
-    }
-    if (view.secretSet && view.kind === "s3") {
-      out.secretAccessKey = placeholder(envNameFor(view.name, "SECRET_ACCESS_KEY"), `source "${view.name}" secretAccessKey`, {
-        type: "source",
-        name: view.name,
-        field: "secretAccessKey",
-      });
+    // A placeholder per secret field the row stores (its names are read, never its values).
+    for (const field of storedSecretFields(view.kind, secrets.get(view.id) ?? null)) {
+      out[field] = placeholder(envNameFor(view.name, ...snake(field)), `source "${view.name}" ${field}`, { type: "source", name: view.name, field });
     }
     // Keep pluginSets last: easier to read.
     const { pluginSets, ...head } = out;

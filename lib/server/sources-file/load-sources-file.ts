@@ -9,6 +9,8 @@ import { cacheInputSchema, type TCache } from "../../validations/cache";
 import type { UrlPolicy } from "../../validations/common";
 import { toFieldErrors, type FieldErrors, type Translate } from "../../validations/issues";
 import { sourceInputSchema, type TSource } from "../../validations/source";
+import { specOf } from "../../plugins/sources/specs";
+import { splitSourceInput } from "../sources/source-view";
 import { fileTag } from "./managed";
 
 /**
@@ -47,8 +49,6 @@ export interface LoadOptions {
   policy?: UrlPolicy;
 }
 
-/** Secret fields per kind: they take `{ env: "VAR" }`, never a literal. */
-const SECRET_FIELDS: Record<string, string[]> = { git: ["token"], s3: ["secretAccessKey"], fs: [] };
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The file's format by extension, or undefined when unsupported. */
@@ -159,7 +159,7 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
    * Replaces the entry's secret fields by the values of the variables they reference. Problems go to `fieldErrors`
    * (and the field is left out, so the schema does not report it a second time).
    */
-  const resolveSecrets = (entry: Record<string, unknown>, fields: string[], fieldErrors: FieldErrors) => {
+  const resolveSecrets = (entry: Record<string, unknown>, fields: readonly string[], fieldErrors: FieldErrors) => {
     const out = { ...entry };
     for (const field of fields) {
       const value = entry[field];
@@ -188,14 +188,18 @@ export function validateSourcesDocument(doc: unknown, file: string, opts: LoadOp
     // Names are unique regardless of case, as in the database.
     if (name && seen.has(name.toLowerCase())) fieldErrors.name = t("managed.duplicateName", { name });
     else if (name) seen.add(name.toLowerCase());
-    const secretFields = typeof entry.kind === "string" && Object.hasOwn(SECRET_FIELDS, entry.kind) ? SECRET_FIELDS[entry.kind] : [];
+    // A kind's secret fields take `{ env: "VAR" }`, never a literal.
+    const secretFields = typeof entry.kind === "string" ? (specOf(entry.kind)?.secretFields ?? []) : [];
     const input = resolveSecrets(entry, secretFields, fieldErrors);
     const result = schema.safeParse(input);
     if (!result.success) {
       for (const [field, message] of Object.entries(fieldErrorsOf(result.error, tv))) fieldErrors[field] ??= message;
     } else {
       const source = result.data;
-      if (source.kind === "s3" && source.accessKeyId && !source.secretAccessKey) fieldErrors.secretAccessKey ??= t("errors.secretRequired");
+      // The kind's secret rule, as a save applies it (the file's entry is the whole truth: nothing stored counts).
+      const { settings, secret, flags } = splitSourceInput(source);
+      const merged = specOf(source.kind)!.mergeSecret({ settings, stored: {}, given: secret, flags });
+      if ("missing" in merged) fieldErrors[merged.missing] ??= t("errors.secretRequired");
       if (!Object.keys(fieldErrors).length) sources.push(source);
     }
     for (const [field, message] of Object.entries(fieldErrors)) at(where, field, message);

@@ -9,7 +9,7 @@ import { ExpectedError } from "../errors";
 import { saveCacheConfig } from "../cache/cache-config";
 import { deleteSource } from "../sources/delete-source";
 import { createSource, updateSource } from "../sources/save-source";
-import { splitSourceInput } from "../sources/source-view";
+import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { loadSourcesFile, type LoadOptions } from "./load-sources-file";
 import { fileOf, secretsEqual, type FileWrite } from "./managed";
 
@@ -73,10 +73,8 @@ function canonical(value: unknown): string {
   );
 }
 
-/** The secret fields a source of the file stores (what save-source seals for a file write). */
-function sourceSecret(input: TSource): Record<string, string> {
-  return input.kind === "s3" && !input.accessKeyId ? {} : splitSourceInput(input).secret;
-}
+/** The secret fields a source of the file stores (what save-source seals for a file write: the same rule). */
+const sourceSecret = (input: TSource): Record<string, string> => mergeSecrets(input, null);
 
 function cacheSecret(input: TCache): Record<string, string> {
   return input.kind === "s3" && input.accessKeyId && input.secretAccessKey ? { secretAccessKey: input.secretAccessKey } : {};

@@ -1,12 +1,12 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
-import { openSecrets, sealSecrets } from "../../secrets";
+import { sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, isUniqueViolation, notFound } from "../errors";
 import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
-import { splitSourceInput, toSourceView, type SourceView } from "./source-view";
+import { givesSecret, mergeSecrets, splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
 function auditable(view: SourceView) {
@@ -17,17 +17,9 @@ function auditable(view: SourceView) {
 
 /**
  * The secret envelope to store after `input`, given what is stored now (null = nothing stored, or: the file's
- * reconciler, whose input is the whole truth, so nothing stored is kept).
+ * reconciler, whose input is the whole truth, so nothing stored is kept). The rule is the kind's (mergeSecrets).
  */
-function nextSecret(input: TSource, stored: { kind: string; secret: string | null } | null): string | null {
-  const { secret } = splitSourceInput(input);
-  const previous = stored && stored.kind === input.kind ? openSecrets(stored.secret) : {};
-  if (input.kind === "git" && input.clearToken) return sealSecrets(secret);
-  if (input.kind === "s3" && !input.accessKeyId) return null; // anonymous access: no secret to keep
-  const merged = { ...previous, ...secret };
-  if (input.kind === "s3" && !merged.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
-  return sealSecrets(merged);
-}
+const nextSecret = (input: TSource, stored: { kind: string; secret: string | null } | null): string | null => sealSecrets(mergeSecrets(input, stored));
 
 /** The columns a create and an update write alike (plugin sets and managedBy are handled by each). */
 function rowFields(input: TSource, secret: string | null) {
@@ -100,11 +92,10 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
       const changes: Record<string, unknown> = diffViews(auditable(toSourceView(before)), auditable(view));
       delete changes.secretSet;
       if (write) {
-        const change = exactSecretChange(before.secret, secret === null ? {} : splitSourceInput(input).secret);
+        const change = exactSecretChange(before.secret, mergeSecrets(input, null));
         if (change) changes.secret = change;
       } else {
-        const secretInput = input.kind === "git" ? input.token : input.kind === "s3" ? input.secretAccessKey : undefined;
-        if (secretInput && before.secret) changes.secret = "changed";
+        if (givesSecret(input) && before.secret && row.secret) changes.secret = "changed";
         else if (!before.secret && row.secret) changes.secret = "set";
         else if (before.secret && !row.secret) changes.secret = "cleared";
       }

@@ -8,9 +8,8 @@ import { env } from "../../env";
 import type { TText } from "../../plugins/contract";
 import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
 import { runSync, type SyncSourceInput } from "../../plugins/sync/run-sync";
-import { openSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
-import { splitSourceInput } from "../sources/source-view";
+import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { findBaseGeneration } from "./generations";
 import { openCache } from "./open-cache";
 
@@ -18,7 +17,8 @@ export interface PreviewPlugin {
   code: string;
   version: string;
   name: TText;
-  group: string;
+  /** The plugin's group as the plugin gives it (the page shows its name in the reader's language). */
+  group: { code: string; name: TText };
   set: string;
   change: "added" | "changed" | "unchanged";
 }
@@ -37,9 +37,9 @@ export interface SourcePreview {
 export async function previewSource(input: TSource, existingId?: string): Promise<SourcePreview> {
   const prisma = await db();
   const existing = existingId ? await prisma.pluginSource.findUnique({ where: { id: existingId } }) : null;
-  const { settings, secret } = splitSourceInput(input);
-  const stored = existing && existing.kind === input.kind && !(input.kind === "git" && input.clearToken) ? openSecrets(existing.secret) : {};
-  const source = { name: input.name, kind: input.kind, settings, secret: { ...stored, ...secret }, sets: input.pluginSets } as unknown as SyncSourceInput;
+  // The secrets a save would store (the same rule), so Preview fetches with exactly what Sync will use.
+  const { settings } = splitSourceInput(input);
+  const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: input.pluginSets } as SyncSourceInput;
   const cache = await openCache();
   const base = await findBaseGeneration(prisma, cache);
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
@@ -64,7 +64,7 @@ export async function previewSource(input: TSource, existingId?: string): Promis
       s.plugins.map((p) => {
         const old = beforeByKey.get(key(p));
         const change = !old ? "added" : JSON.stringify({ ...old, set: undefined }) === JSON.stringify(p) ? "unchanged" : "changed";
-        return { code: p.code, version: p.version, name: p.name, group: typeof p.group.name === "string" ? `${p.group.name} (${p.group.code})` : `${p.group.name.en} (${p.group.code})`, set: s.submodule, change };
+        return { code: p.code, version: p.version, name: p.name, group: p.group, set: s.submodule, change };
       }),
     );
     const now = new Set(plugins.map(key));

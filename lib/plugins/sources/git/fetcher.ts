@@ -20,7 +20,7 @@ import {
   type GitSettings,
   type SecretsByKind,
   type SourceFetcher,
-} from "../types";
+} from "../../types";
 import {
   Budget,
   Operation,
@@ -34,8 +34,8 @@ import {
   localFsError,
   networkErrorKind,
   redact,
-} from "./common";
-import { PackReader, parseTree } from "./git-pack";
+} from "../common";
+import { PackReader, parseTree } from "./pack";
 
 const SHA_RE = /^[0-9a-f]{40}$/i;
 

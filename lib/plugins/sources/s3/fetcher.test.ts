@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
-import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
-import { codeOf, sourceErrorOf } from "../__fixtures__/source-error";
-import { makeTestTls } from "../__fixtures__/tls";
-import { PluginSourceError, type FetchLimits, type S3Settings } from "../types";
-import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./s3";
+import { startS3Server, type S3Server } from "../../__fixtures__/s3-server";
+import { fetchKit, listFiles } from "../../__fixtures__/fetch-kit";
+import { codeOf, sourceErrorOf } from "../../__fixtures__/source-error";
+import { makeTestTls } from "../../__fixtures__/tls";
+import { PluginSourceError, type FetchLimits, type S3Settings } from "../../types";
+import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./fetcher";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 10 << 20, maxFiles: 1_000 };
 /** Small pages so that 25 keys take several ListObjectsV2 calls. */

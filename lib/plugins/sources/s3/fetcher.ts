@@ -18,7 +18,7 @@ import {
   type S3Settings,
   type SecretsByKind,
   type SourceFetcher,
-} from "../types";
+} from "../../types";
 import {
   Budget,
   Operation,
@@ -30,7 +30,7 @@ import {
   mapLimit,
   networkErrorKind,
   redact,
-} from "./common";
+} from "../common";
 
 type Ctx = Omit<FetchContext, "dir">;
 

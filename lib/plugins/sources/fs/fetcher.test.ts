@@ -3,10 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FetchLimits } from "../types";
-import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
-import { codeOf } from "../__fixtures__/source-error";
-import { fsFetcher } from "./fs";
+import type { FetchLimits } from "../../types";
+import { fetchKit, listFiles } from "../../__fixtures__/fetch-kit";
+import { codeOf } from "../../__fixtures__/source-error";
+import { fsFetcher } from "./fetcher";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 1_000, totalTimeoutMs: 10_000, maxBytes: 1 << 20, maxFiles: 100 };
 

@@ -8,8 +8,8 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../types";
-import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "./common";
+import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../../types";
+import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "../common";
 
 type Ctx = Omit<FetchContext, "dir">;
 

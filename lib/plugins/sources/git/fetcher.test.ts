@@ -4,12 +4,12 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitServer, type GitServer } from "../__fixtures__/git-server";
-import { fetchKit, listFiles } from "../__fixtures__/fetch-kit";
-import { codeOf, sourceErrorOf } from "../__fixtures__/source-error";
-import { makeTestTls, type TestTls } from "../__fixtures__/tls";
-import type { FetchLimits, GitSettings } from "../types";
-import { gitFetcher } from "./git";
+import { startGitServer, type GitServer } from "../../__fixtures__/git-server";
+import { fetchKit, listFiles } from "../../__fixtures__/fetch-kit";
+import { codeOf, sourceErrorOf } from "../../__fixtures__/source-error";
+import { makeTestTls, type TestTls } from "../../__fixtures__/tls";
+import type { FetchLimits, GitSettings } from "../../types";
+import { gitFetcher } from "./fetcher";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 50 << 20, maxFiles: 1_000 };
 
