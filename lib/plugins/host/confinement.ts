@@ -101,7 +101,10 @@ function detect(): Confinement {
   return { permissionFlag, files: "own-set-only", environment: "empty", processes: "blocked", network, networkProblem, diesWithServer, launcher };
 }
 
-/** An executable on the server's PATH (hosts get an empty environment, so the launcher is spawned by absolute path). */
+/**
+ * An executable on the server's PATH (hosts get an empty environment, so the launcher is spawned by absolute path).
+ * PATH is the operating system's, not Opsflow configuration.
+ */
 function findProgram(name: string): string | null {
   for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(path.delimiter)) {
     if (!dir) continue;

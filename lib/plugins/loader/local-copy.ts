@@ -3,28 +3,11 @@ import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { FileEntry } from "../sync/manifest";
+import { eachLimited } from "../each-limited";
 import { fileIn } from "./paths";
 
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 export const IO_CONCURRENCY = 8;
-
-/** Runs `fn` over `items` with at most `limit` at a time; rejects with the first error (after all started ones settle). */
-export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const lane = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failed) throw failed.error;
-}
 
 export const sha256 = (body: Buffer) => createHash("sha256").update(body).digest("hex");
 
@@ -61,7 +44,7 @@ export async function verifyLocalSet(setDir: string, files: FileEntry[]): Promis
   }
   const problems: string[] = [];
   const listed = new Set(files.map((f) => f.path));
-  await eachLimit(files, IO_CONCURRENCY, async (f) => {
+  await eachLimited(files, IO_CONCURRENCY, async (f) => {
     if (!found.files.has(f.path)) {
       problems.push(`${f.path}: ${found.other.includes(f.path) ? "not a regular file" : "missing"} in the local copy`);
       return;

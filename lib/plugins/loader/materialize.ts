@@ -5,7 +5,8 @@ import path from "node:path";
 import { objectKey, type CacheStore } from "../cache/types";
 import { readManifestWithBytes, setKey, ZManifest, type Manifest, type SetEntry } from "../sync/manifest";
 import { PluginSourceError } from "../types";
-import { eachLimit, IO_CONCURRENCY, sha256, summarize, verifyLocalSet } from "./local-copy";
+import { eachLimited } from "../each-limited";
+import { IO_CONCURRENCY, sha256, summarize, verifyLocalSet } from "./local-copy";
 import { duplicateEntries, fileIn, GENERATION_DIR, generationDirName, setDigest, setDirOf, unsafeEntryReason } from "./paths";
 
 export type LoaderLog = (level: "info" | "warn" | "error", line: string) => void;
@@ -152,7 +153,7 @@ async function materializeSet(cache: CacheStore, entry: SetEntry, setDir: string
     // Directories once, small files written synchronously: a thousand awaited mkdir/write calls cost more than the
     // bytes (P3 in BENCHMARKS.md).
     for (const dir of new Set(entry.files.map((f) => path.dirname(fileIn(tmp, f.path))))) mkdirSync(dir, { recursive: true });
-    await eachLimit(entry.files, IO_CONCURRENCY, async (f) => {
+    await eachLimited(entry.files, IO_CONCURRENCY, async (f) => {
       const key = objectKey(f.sha256);
       const body = await cache.getIfExists(key).catch((err) => {
         throw new SetProblem(`${f.path}: cannot be read from the cache (${messageOf(err)})`);

@@ -49,6 +49,7 @@ export function caBundle(extra: string | undefined): string[] | undefined {
     base = getCA("default");
   } else {
     base = [...tls.rootCertificates];
+    // Node's own variable (it reads it at start; older Nodes do not expose the result): not Opsflow configuration.
     const file = process.env.NODE_EXTRA_CA_CERTS;
     if (file) {
       try {
@@ -288,25 +289,4 @@ export async function checkLinkInside(root: string, rel: string): Promise<void> 
 /** Lexical pre-check of a symlink target stored at `rel` (POSIX, relative to the root). */
 export function checkLinkTargetLexically(rel: string, target: string): void {
   if (linkTargetInside(rel, target) === null) throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source`, "unsafe_path");
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` in flight. After the first failure no new item starts; the items in
- * flight are awaited before that first error is thrown (so nothing keeps writing after the call returns).
- */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let error: { e: unknown } | undefined;
-  const worker = async () => {
-    while (!error && next < items.length) {
-      const i = next++;
-      try {
-        await fn(items[i], i);
-      } catch (e) {
-        error ??= { e };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (error) throw error.e;
 }

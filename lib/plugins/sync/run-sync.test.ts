@@ -12,7 +12,7 @@ import { createS3Client } from "../s3-client";
 import { DEFAULT_FETCH_LIMITS } from "../sources";
 import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
-import { verifyGeneration } from "./verify";
+import { verifyGeneration } from "../__fixtures__/verify-generation";
 
 const EXAMPLES = path.resolve("examples/plugins");
 const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"] };

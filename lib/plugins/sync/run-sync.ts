@@ -59,6 +59,8 @@ export interface SyncOptions {
   fetchLimits: FetchLimits;
   setLimits?: Partial<SetLimits>;
   describe?: DescribeOptions;
+  /** Plugin sets of one source staged and described at once (SYNC_SET_CONCURRENCY). Default: CPUs, at most 4. */
+  setConcurrency?: number;
   /** Fetch and describe, write nothing to the cache. */
   dryRun?: boolean;
   fetchers?: typeof defaultFetchers;
@@ -218,7 +220,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 }
 
 /** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
-const setConcurrency = () => Math.max(1, Number(process.env.SYNC_SET_CONCURRENCY) || Math.min(4, os.availableParallelism()));
+const setConcurrencyOf = (opts: SyncOptions) => Math.max(1, opts.setConcurrency ?? Math.min(4, os.availableParallelism()));
 
 type Built = { ok: true; entry: SetEntry } | { ok: false; error: string } | null;
 
@@ -239,7 +241,7 @@ async function buildSets(
   known: Set<string>,
   log: (level: LogLevel, line: string, set?: string) => void,
 ): Promise<Built[]> {
-  const staged = await pLimit(setConcurrency()).map(sets, async (set) => {
+  const staged = await pLimit(setConcurrencyOf(opts)).map(sets, async (set) => {
     if (!needed(set)) return null;
     try {
       return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits, fetched.digests) };
@@ -249,7 +251,7 @@ async function buildSets(
   });
   // The files are stored while the host describes (the server is idle meanwhile). A set that then fails to
   // describe leaves unreferenced objects, as an interrupted sync does: no manifest names them and GC removes them.
-  const storeLane = pLimit(setConcurrency());
+  const storeLane = pLimit(setConcurrencyOf(opts));
   const stored = staged.map((st) => {
     if (opts.dryRun || !st?.ok) return null;
     const storing = storeLane(() => storeFiles(opts.cache, st.inspected, known));
@@ -270,7 +272,7 @@ async function buildSets(
   const ofSet = <T extends { module: string }>(list: T[], i: number) =>
     list.filter((x) => x.module.startsWith(`${i}:`)).map((x) => ({ ...x, module: x.module.slice(`${i}:`.length) }));
 
-  return pLimit(setConcurrency()).map(sets, async (set, i): Promise<Built> => {
+  return pLimit(setConcurrencyOf(opts)).map(sets, async (set, i): Promise<Built> => {
     const st = staged[i];
     if (!st) return null;
     if (!st.ok) return st;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { manifestKey } from "@/lib/plugins/cache/types";
 import { readManifest } from "@/lib/plugins/sync/manifest";
-import { verifyGeneration } from "@/lib/plugins/sync/verify";
+import { verifyGeneration } from "@/lib/plugins/__fixtures__/verify-generation";
 import { createTestDatabase } from "@/lib/test/database";
 import { acquireLease, releaseLease } from "./lease";
 import { openCache } from "./open-cache";

@@ -2,12 +2,10 @@
  * S3 (and S3-compatible) sources: `revision()` lists the keys under the prefix (sha256 over keys + ETags);
  * `fetch()` lists and downloads each object (bounded concurrency) into ctx.dir, relative to the prefix.
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
-import http from "node:http";
-import https from "node:https";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -22,15 +20,15 @@ import {
 import {
   Budget,
   Operation,
-  caBundle,
   checkRelativePath,
   checkRemoteUrl,
   errorMessage,
   localFsError,
-  mapLimit,
   networkErrorKind,
   redact,
 } from "../common";
+import { eachLimited } from "../../each-limited";
+import { createS3Client } from "../../s3-client";
 
 type Ctx = Omit<FetchContext, "dir">;
 
@@ -120,30 +118,8 @@ function mapS3Error(e: unknown, settings: S3Settings, secret: SecretsByKind["s3"
 
 function openClient(settings: S3Settings, secret: SecretsByKind["s3"], ctx: Ctx) {
   const ms = ctx.limits.connectTimeoutMs;
-  const httpsAgent = new https.Agent({ keepAlive: true, ca: caBundle(ctx.ca) });
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const client = new S3Client({
-    region: settings.region || "us-east-1",
-    endpoint: settings.endpoint || undefined,
-    forcePathStyle: settings.pathStyle,
-    // Without an access key the requests go unsigned (public bucket): never sign with credentials found elsewhere
-    // on the machine (env, profile, instance role) on behalf of a source an admin configured. The SDK resolves an
-    // identity before it calls the signer, so the anonymous case needs both a placeholder identity and a no-op signer.
-    ...(settings.accessKeyId
-      ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: secret.secretAccessKey ?? "" } }
-      : { credentials: { accessKeyId: "", secretAccessKey: "" }, signer: { sign: async (request) => request } }),
-    maxAttempts: 2,
-    // NodeHttpHandler options (the client builds its NodeHttpHandler from them): connect and first-byte timeouts.
-    requestHandler: { connectionTimeout: ms, requestTimeout: ms, throwOnRequestTimeout: true, httpsAgent, httpAgent },
-  });
-  return {
-    client,
-    close() {
-      client.destroy();
-      httpsAgent.destroy();
-      httpAgent.destroy();
-    },
-  };
+  const client = createS3Client({ ...settings, secretAccessKey: secret.secretAccessKey, ca: ctx.ca, connectTimeoutMs: ms, requestTimeoutMs: ms });
+  return { client, close: () => client.destroy() };
 }
 
 export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"s3"> {
@@ -214,7 +190,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
         if (!objects.length) ctx.log(`s3: no objects under ${JSON.stringify(normalizePrefix(settings.prefix))}`);
         const root = await fsp.realpath(ctx.dir);
         const fetched: { key: string; etag: string }[] = [];
-        await mapLimit(objects, concurrency, async (o) => {
+        await eachLimited(objects, concurrency, async (o) => {
           op.throwIfAborted();
           const res = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: o.key }), {
             abortSignal: op.signal,

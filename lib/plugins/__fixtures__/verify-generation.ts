@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { objectKey, type CacheStore } from "../cache/types";
-import type { Manifest } from "./manifest";
+import type { Manifest } from "../sync/manifest";
 
 /** Problems found when checking a generation's files against its manifest: missing objects, wrong digests. */
 export async function verifyGeneration(cache: CacheStore, manifest: Manifest): Promise<string[]> {
