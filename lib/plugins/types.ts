@@ -56,7 +56,8 @@ export interface FileDigest {
  * ref's SHA; s3: list keys + ETags), so an unchanged source is not downloaded again.
  */
 export interface SourceFetcher<K extends SourceKind> {
-  revision(settings: SettingsByKind[K], secret: SecretsByKind[K], ctx: Omit<FetchContext, "dir">): Promise<string>;
+  /** `ctx.previous`: the revision the last generation recorded for this source, for a conditional request. */
+  revision(settings: SettingsByKind[K], secret: SecretsByKind[K], ctx: Omit<FetchContext, "dir"> & { previous?: string }): Promise<string>;
   fetch(settings: SettingsByKind[K], secret: SecretsByKind[K], ctx: FetchContext): Promise<FetchResult>;
 }
 

@@ -110,7 +110,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const revisions = opts.sources.map((source) => {
     if (!opts.previous?.sets.some((s) => s.source === source.name)) return null;
     const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
-    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined };
+    const previous = opts.previous?.sources.find((s) => s.name === source.name)?.revision ?? undefined;
+    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined, previous };
     const pending = fetcher.revision(source.settings as never, source.secret as never, ctx);
     pending.catch(() => undefined); // handled in the source's turn
     return pending;
