@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 /** Processes: create, open, rename, delete (members and admins). */
 export default async function EditorPage() {
   const user = (await pageUser("member"))!;
-  const [t, format, processes] = await Promise.all([getTranslations("editor.list"), getFormatter(), findProcesses()]);
+  const [t, format, processes] = await Promise.all([getTranslations("editor.list"), getFormatter(), findProcesses(user)]);
   return (
     <AppShell user={user}>
       <div className="space-y-6">

@@ -13,6 +13,13 @@ export interface SqlSession {
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** PostgreSQL: the connection string (the job queue opens its own pool on it). */
+  url?: string;
+  /**
+   * PGlite: SQL on its one connection, shared with Prisma (the job queue sends its statements through it). Without
+   * parameters the text may hold several statements; the last one's rows are returned.
+   */
+  sql?: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
   /** Runs `fn` on one dedicated connection (session-level advisory locks need that). */
   withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -43,6 +50,7 @@ async function openPGlite(dir?: string): Promise<Database> {
     return {
       prisma,
       kind: "pglite",
+      sql: async (text, values) => (values?.length ? await pg.query(text, values as never[]) : ((await pg.exec(text)).at(-1) ?? { rows: [] })),
       withSession: (fn) => fn(session),
       async close() {
         await prisma.$disconnect();
@@ -63,6 +71,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     prisma,
     kind: "postgres",
+    url,
     async withSession(fn) {
       const client = new Client({ connectionString: url });
       await client.connect();

@@ -1,9 +1,10 @@
 import { closeDatabase, db, getDatabase } from "../db";
 import { logger } from "../log";
 import { bootstrap } from "./bootstrap";
-import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
+import { moveSecretInputs } from "./credentials/move-secret-inputs";
+import { startRunWorkers, stopRunWorkers } from "./jobs/job-worker";
 import { reconcileFromEnv } from "./sources-file/reconcile-sources-file";
-import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
+import { onRuntimeLoaded, reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
 
 /**
@@ -18,21 +19,25 @@ export async function startServer(): Promise<void> {
     await bootstrap();
     // PLUGIN_SOURCES_FILE: sources (and the cache) declared in a file are reconciled before anything syncs.
     await reconcileFromEnv((line) => logger.info(line));
-    if (database.kind === "pglite") {
-      const interrupted = await failInterruptedRuns();
-      if (interrupted) logger.warn(`${interrupted} process run(s) interrupted by the last stop marked failed`);
-    }
   } catch (err) {
     // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
     logger.error(`cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
+  // Secret inputs stored in plain text before credentials existed become credentials once the plugins say which
+  // inputs are secret: after each load of a generation.
+  onRuntimeLoaded((rt) => void moveSecretInputs(rt.registry).catch((err) => logger.error({ err }, "moving secret inputs into credentials failed")));
   startRuntime();
   void firstSync();
+  // Process runs: this instance executes node jobs from the queue (any instance's runs).
+  void startRunWorkers().catch((err) => logger.error(`process run workers not started: ${(err as Error).message}`));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       stopRuntime();
-      closeDatabase()
+      // Nodes running here get a moment to finish; the jobs of those that do not are expired and retried elsewhere.
+      Promise.race([stopRunWorkers(), new Promise((r) => setTimeout(r, 10_000).unref())])
+        .catch(() => undefined)
+        .then(() => closeDatabase())
         .catch(() => undefined)
         .finally(() => process.exit(0));
     });

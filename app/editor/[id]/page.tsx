@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function ProcessEditorPage({ params }: { params: Promise<{ id: string }> }) {
   const user = (await pageUser("member"))!;
   const { id } = await params;
-  const process = await getProcess(id).catch((err) => {
+  const process = await getProcess(id, user).catch((err) => {
     if (err instanceof ExpectedError && err.status === 404) notFound();
     throw err;
   });
