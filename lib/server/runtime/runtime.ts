@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
-import { lineLogger } from "../../log";
+import { lineLogger, scrub } from "../../log";
 import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
@@ -48,7 +48,11 @@ function newPool(name: string): ExecutionPool {
   pool.execute = async (req) => {
     const result = await execute(req);
     recordExecution(req.descriptor.code, result.status, result.durationMs / 1000);
-    if (result.status !== "succeeded") log("warn", `plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`);
+    if (result.status !== "succeeded") {
+      // Plugin errors may quote their inputs: the values of secret inputs (opened credentials) never reach the log.
+      const secrets = req.descriptor.inputs.filter((f) => f.type === "secret").map((f) => req.inputs[f.key]).filter((v): v is string => typeof v === "string");
+      log("warn", scrub(`plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`, secrets));
+    }
     return result;
   };
   return pool;
