@@ -27,6 +27,7 @@ import { useProcessRun } from "./use-process-run";
 type Actions = {
   save: (payload: unknown) => Promise<ActionResult<ProcessDetail>>;
   startRun: (payload: unknown) => Promise<ActionResult<{ runId: string }>>;
+  cancelRun: (runId: unknown) => Promise<ActionResult<ProcessRunView>>;
 };
 
 /** The process editor: node picker, canvas, inspector, problems and the run view. */
@@ -38,7 +39,7 @@ export function ProcessEditor(props: { process: ProcessDetail; latestRun: Proces
   );
 }
 
-function Editor({ process, latestRun, save: saveAction, startRun }: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+function Editor({ process, latestRun, save: saveAction, startRun, cancelRun }: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
   const t = useTranslations("editor");
   const tv = useTranslations("validation");
   const locale = useLocale();
@@ -61,7 +62,9 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
   const [serverErrors, setServerErrors] = useState<Record<string, Record<string, string>>>({});
   const searchRef = useRef<HTMLInputElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
-  const runner = useProcessRun(process.id, latestRun, startRun);
+  const runner = useProcessRun(process.id, latestRun, startRun, cancelRun);
+  // Viewers read; the server refuses their saves and runs anyway.
+  const readOnly = process.access === "viewer";
 
   useEffect(() => {
     catalog.ensure(nodes.filter(isPluginFlowNode).map((n) => n.data));
@@ -168,6 +171,7 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
     [setNodes, touch],
   );
   const onInputsChange = useCallback((nodeId: string, inputs: Record<string, unknown>) => updateNode(nodeId, (d) => ({ ...d, inputs })), [updateNode]);
+  const onRetriesChange = useCallback((nodeId: string, retries: number) => updateNode(nodeId, (d) => ({ ...d, retries: retries || undefined })), [updateNode]);
   const onVersionChange = useCallback(
     async (nodeId: string, v: string) => {
       const n = rf.getNode(nodeId);
@@ -242,9 +246,10 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
           />
           {nameError && <p role="alert" className="mt-1 text-sm text-red-600">{nameError}</p>}
         </div>
-        <span className="text-sm text-zinc-500" data-testid="save-state">{dirty ? t("unsaved") : t("savedState", { version })}</span>
-        <Button variant="secondary" loading={saving} onClick={() => void save()} aria-keyshortcuts="Control+S">{saving ? t("saving") : t("save")}</Button>
-        <Button loading={runner.starting === "run"} disabled={runner.run?.status === "running"} onClick={() => void runner.start(undefined, async () => !dirty || save())}>
+        <span className="text-sm text-zinc-500" data-testid="save-state">{readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : t("savedState", { version })}</span>
+        <Link href={`/editor/${process.id}/runs`} className="text-sm text-indigo-700 hover:underline">{t("history")}</Link>
+        <Button variant="secondary" loading={saving} disabled={readOnly} onClick={() => void save()} aria-keyshortcuts="Control+S">{saving ? t("saving") : t("save")}</Button>
+        <Button loading={runner.starting === "run"} disabled={readOnly || runner.run?.status === "running"} onClick={() => void runner.start(undefined, async () => !dirty || save())}>
           {runner.run?.status === "running" ? t("running") : t("run")}
         </Button>
       </div>
@@ -293,6 +298,7 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
             serverErrors={selected ? serverErrors[selected.id] : undefined}
             testing={runner.starting === selected?.id}
             onInputsChange={onInputsChange}
+            onRetriesChange={onRetriesChange}
             onVersionChange={(id, v) => void onVersionChange(id, v)}
             onConnect={connect}
             onDisconnect={(id) => void rf.deleteElements({ edges: [{ id }] })}
@@ -303,7 +309,19 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
       </div>
 
       <ProblemList problems={problems} titleOf={titleOf} inputName={inputName} onSelect={select} />
-      <RunPanel run={runner.run} titleOf={titleOf} error={runner.error} />
+      <RunPanel
+        run={runner.run}
+        titleOf={titleOf}
+        error={runner.error}
+        actions={
+          <>
+            {!readOnly && runner.run?.status === "running" && (
+              <Button size="sm" variant="danger" onClick={() => void runner.cancel()}>{t("cancelRun")}</Button>
+            )}
+            {runner.run && <Link href={`/editor/${process.id}/runs/${runner.run.id}`} className="text-sm text-indigo-700 hover:underline">{t("runDetails")}</Link>}
+          </>
+        }
+      />
       <p className="text-xs text-zinc-500">{t("shortcuts")}</p>
     </div>
   );

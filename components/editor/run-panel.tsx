@@ -40,7 +40,7 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
 }
 
 /** The latest run (or node test): status, generation, and every node's status, duration and result; live while it runs. */
-export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string }) {
+export function RunPanel({ run, titleOf, error, actions }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string; actions?: React.ReactNode }) {
   const t = useTranslations("editor.runView");
   const format = useFormatter();
   return (
@@ -55,12 +55,20 @@ export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; 
               ].join(" · ")
             : undefined
         }
-        actions={run ? <span data-testid="run-status"><RunStatusBadge status={run.status} /></span> : undefined}
+        actions={
+          run || actions ? (
+            <span className="flex items-center gap-3">
+              {run && <span data-testid="run-status"><RunStatusBadge status={run.status} /></span>}
+              {actions}
+            </span>
+          ) : undefined
+        }
       />
       <CardBody className="space-y-3">
         {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
         {!run && !error && <p className="text-sm text-zinc-500">{t("none")}</p>}
         {run?.error && <p className="text-sm text-red-700">{run.error}</p>}
+        {run?.cancelledBy && <p className="text-sm text-amber-800" data-testid="run-cancelled-by">{t("cancelledBy", { user: run.cancelledBy })}</p>}
         {run && (
           <ol className="divide-y divide-zinc-100">
             {run.nodes.map((n) => (
@@ -74,6 +82,7 @@ export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; 
                   {n.durationMs !== null && (
                     <p className="text-xs tabular-nums text-zinc-500">{format.number(n.durationMs / 1000, { style: "unit", unit: "second", maximumFractionDigits: 3 })}</p>
                   )}
+                  {n.attempts > 1 && <p className="text-xs text-zinc-500">{t("attempts", { count: n.attempts })}</p>}
                 </div>
                 <NodeRunDetails node={n} />
               </li>

@@ -5,7 +5,9 @@ import { pageUser } from "@/lib/server/auth/page-guard";
 import { ExpectedError } from "@/lib/server/errors";
 import { getProcess } from "@/lib/server/processes/get-process";
 import { findLatestRun } from "@/lib/server/processes/get-process-run";
-import { saveProcessAction, startRunAction } from "../actions";
+import { findShares } from "@/lib/server/sharing/set-share";
+import { ShareCard } from "@/components/sharing/share-card";
+import { cancelRunAction, saveProcessAction, shareProcessAction, startRunAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +22,12 @@ export default async function ProcessEditorPage({ params }: { params: Promise<{ 
   const latestRun = await findLatestRun(id);
   return (
     <AppShell user={user}>
-      <ProcessEditor process={process} latestRun={latestRun} save={saveProcessAction.bind(null, id)} startRun={startRunAction.bind(null, id)} />
+      <ProcessEditor process={process} latestRun={latestRun} save={saveProcessAction.bind(null, id)} startRun={startRunAction.bind(null, id)} cancelRun={cancelRunAction.bind(null, id)} />
+      {process.access === "owner" && (
+        <div className="mt-6">
+          <ShareCard kind="process" owner={process.owner} shares={await findShares("process", id)} share={shareProcessAction.bind(null, id)} />
+        </div>
+      )}
     </AppShell>
   );
 }

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/connection";
 import { applyMigrations, readMigrations } from "@/lib/db/migrate";
@@ -10,7 +11,7 @@ import { moveSecretInputs } from "./move-secret-inputs";
 /** The migration that brought owners, queued runs and credentials, with data written before it. */
 const MIGRATION = "20261201092432_process_jobs_sharing_credentials";
 
-const graphWith = (apiKey: unknown) => ({
+const graphWith = (apiKey: string): Prisma.InputJsonObject => ({
   nodes: [
     { id: "start", type: "start", position: { x: 0, y: 0 } },
     { id: "t1", type: "plugin", position: { x: 1, y: 0 }, data: { code: "cus_test_1", version: "1.0.0", inputs: { message: "hi", apiKey } } },
@@ -69,7 +70,7 @@ describe("moving plaintext secret inputs into credentials", () => {
     expect(after.version).toBe(legacy.version + 1);
     const graph = ZGraph.parse(after.graph);
     const t1 = graph.nodes.find((n) => n.id === "t1")!;
-    const ref = (t1 as { data: { inputs: { apiKey: { credential: string } } } }).data.inputs.apiKey;
+    const ref = (t1 as unknown as { data: { inputs: { apiKey: { credential: string } } } }).data.inputs.apiKey;
     const cred = await database.prisma.credential.findUniqueOrThrow({ where: { id: ref.credential } });
     expect(cred).toMatchObject({ name: "legacy · t1 · apiKey", ownerId: owner.id, createdBy: "system:credentials-migration" });
     expect(openSecrets(cred.secret)).toEqual({ value: "sk-plaintext-1234" });

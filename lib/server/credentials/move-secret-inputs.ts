@@ -3,7 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { logger } from "../../log";
 import { isPluginNode, ZGraph } from "../../processes/graph";
-import type { Registry } from "../../plugins/registry/registry";
+import type { PluginLookup } from "../../processes/validate-graph";
 import { sealSecrets } from "../../secrets";
 import { recordAudit } from "../audit/record-audit";
 
@@ -18,7 +18,7 @@ const ACTOR = "system:credentials-migration";
  * built-ins); nodes whose plugin it does not know are left for a later pass. SQL alone cannot do it: the values
  * are encrypted with a key derived from APP_SECRET. Returns how many values were moved.
  */
-export async function moveSecretInputs(registry: Pick<Registry, "get">): Promise<number> {
+export async function moveSecretInputs(registry: Pick<PluginLookup, "get">): Promise<number> {
   const prisma = await db();
   // Only processes whose graph holds a string where a plugin declares a secret can need it; reading all is cheap.
   const rows = await prisma.process.findMany({ select: { id: true, name: true, graph: true, version: true, ownerId: true } });
