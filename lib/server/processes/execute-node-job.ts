@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { translator, type Locale } from "../../i18n";
 import { childLogger, scrub } from "../../log";
+import { credentialIds } from "../../processes/credential-ref";
 import type { InputError } from "../../processes/input-schema";
 import { prepareInputs } from "../../processes/prepare-inputs";
 import { textOf, type RegistryPlugin } from "../../plugins/registry/registry";
@@ -68,8 +69,12 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
       const location = runtime.registry.locate(node.code, node.version);
       if (!plugin || !location) return await fail(t("editor.runView.pluginMissing", { plugin: `${node.code}@${node.version}` }));
 
-      const starters = await prisma.user.findMany({ where: { OR: [{ username: run.actor }, ...(run.process.ownerId ? [{ id: run.process.ownerId }] : [])] }, select: { id: true, role: true } });
-      const opened = await openCredentials((node.spec ?? {}) as Record<string, unknown>, starters);
+      const spec = (node.spec ?? {}) as Record<string, unknown>;
+      // Who may open the node's credentials: the run's starter and the process owner (read only when it has any).
+      const starters = credentialIds([spec]).length
+        ? await prisma.user.findMany({ where: { OR: [{ username: run.actor }, ...(run.process.ownerId ? [{ id: run.process.ownerId }] : [])] }, select: { id: true, role: true } })
+        : [];
+      const opened = await openCredentials(spec, starters);
       if (!opened.ok) return await fail(t(opened.key, { input: labelOf(plugin, opened.input, locale) }));
       const outputs = await upstreamOutputs(runId, node.upstream, run.seed);
       const prepared = prepareInputs(plugin.inputs, opened.values, outputs);
