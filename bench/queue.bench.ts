@@ -117,7 +117,7 @@ export async function p11(runs: number): Promise<Result> {
       const rt = getRuntime();
       const plugin = rt.registry.get("bench_stamp", "1.0.0")!;
       const loc = rt.registry.locate("bench_stamp", "1.0.0")!;
-      const calls = [];
+      const calls: { start: number; end: number }[] = [];
       for (let i = 0; i < CHAIN; i++) calls.push((await rt.pool.execute({ ...loc, descriptor: plugin, inputs: {}, user: c.user.username })).outputs as { start: number; end: number });
       direct.push(median(calls.slice(1).map((s, i) => s.start - calls[i].end)));
     }

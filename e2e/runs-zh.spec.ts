@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, login, logout, shot, waitForExamples } from "./fixtures/helpers";
+import { E2E_ADMIN, login, shot, waitForExamples } from "./fixtures/helpers";
 import { createSleepProcess, ensureMember, pageText } from "./fixtures/runs";
 
 // The browser asks for Chinese; these users have saved no preference, so the interface follows it.
@@ -26,6 +26,7 @@ test("凭据、运行记录、取消与共享（简体中文）", async ({ page 
   await page.getByLabel("值", { exact: true }).fill(CANARY);
   await page.getByRole("button", { name: "创建凭据" }).click();
   await expect(page.getByTestId("credential-notice")).toContainText("凭据“发布令牌”已创建。");
+  await expect(page.getByTestId("credential-list")).toContainText("发布令牌");
   await shot(page, "zh-credentials");
 
   // The credential used by a node; the run cancelled from the editor.

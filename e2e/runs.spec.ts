@@ -125,6 +125,7 @@ test("sharing: an outsider gets 404; a viewer reads the process and its runs but
   await expect(page.getByRole("row", { name: new RegExp(PROCESS) })).toContainText("shared with you · viewer");
   await page.getByRole("link", { name: PROCESS }).click();
   await expect(page.getByTestId("save-state")).toHaveText("Read only: shared with you as viewer by runs-owner");
+  await expect(page.getByTestId("read-only")).toContainText("runs-owner shared this process with you as viewer");
   await expect(page.getByRole("button", { name: "Save", exact: true })).toBeDisabled();
   await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
   await expect(page.getByTestId("share-card")).toHaveCount(0);

@@ -30,8 +30,15 @@ type Actions = {
   cancelRun: (runId: unknown) => Promise<ActionResult<ProcessRunView>>;
 };
 
+type Props = {
+  process: ProcessDetail;
+  latestRun: ProcessRunView | null;
+  /** Shown below the run view, at the editor's width (the owner's sharing card). */
+  footer?: React.ReactNode;
+} & Actions;
+
 /** The process editor: node picker, canvas, inspector, problems and the run view. */
-export function ProcessEditor(props: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+export function ProcessEditor(props: Props) {
   return (
     <ReactFlowProvider>
       <Editor {...props} />
@@ -39,7 +46,7 @@ export function ProcessEditor(props: { process: ProcessDetail; latestRun: Proces
   );
 }
 
-function Editor({ process, latestRun, save: saveAction, startRun, cancelRun }: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+function Editor({ process, latestRun, footer, save: saveAction, startRun, cancelRun }: Props) {
   const t = useTranslations("editor");
   const tv = useTranslations("validation");
   const locale = useLocale();
@@ -262,6 +269,7 @@ function Editor({ process, latestRun, save: saveAction, startRun, cancelRun }: {
           )}
         </Alert>
       )}
+      {readOnly && <Alert data-testid="read-only">{t("readOnlyBanner", { owner: process.owner ?? "—" })}</Alert>}
       {missing.length > 0 && <Alert tone="warning" data-testid="missing-plugins">{t("missingPlugins", { list: missing.join(", "), count: missing.length })}</Alert>}
 
       <div className="grid grid-cols-[16rem_minmax(0,1fr)_22rem] items-start gap-4">
@@ -322,6 +330,7 @@ function Editor({ process, latestRun, save: saveAction, startRun, cancelRun }: {
           </>
         }
       />
+      {footer}
       <p className="text-xs text-zinc-500">{t("shortcuts")}</p>
     </div>
   );

@@ -12,7 +12,11 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
   const t = useTranslations("editor.runView");
   return (
     <div className="space-y-2 text-sm">
-      {node.error && <p className="break-words text-red-700" role={node.status === "failed" ? "alert" : undefined}>{node.error}</p>}
+      {node.error && (
+        <p className={node.status === "failed" ? "break-words text-red-700" : "break-words text-amber-800"} role={node.status === "failed" ? "alert" : undefined}>
+          {node.error}
+        </p>
+      )}
       {node.outputs && (
         <div>
           <p className="text-xs font-medium text-zinc-600">{t("outputs")}</p>
@@ -40,13 +44,13 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
 }
 
 /** The latest run (or node test): status, generation, and every node's status, duration and result; live while it runs. */
-export function RunPanel({ run, titleOf, error, actions }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string; actions?: React.ReactNode }) {
+export function RunPanel({ run, titleOf, error, actions, title }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string; actions?: React.ReactNode; title?: string }) {
   const t = useTranslations("editor.runView");
   const format = useFormatter();
   return (
     <Card data-testid="run-panel">
       <CardHeader
-        title={run?.onlyNode ? t("testTitle", { node: titleOf(run.onlyNode) }) : t("title")}
+        title={run?.onlyNode ? t("testTitle", { node: titleOf(run.onlyNode) }) : (title ?? t("title"))}
         description={
           run
             ? [

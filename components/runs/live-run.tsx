@@ -84,12 +84,12 @@ export function LiveRun({
 
   return (
     <div className="space-y-4">
-      <RunPanel run={run} titleOf={(id) => titles[id] ?? id} error={error} actions={actions} />
       {run.rerunOf && (
         <p className="text-sm text-zinc-500">
           {t.rich("rerunOf", { link: (chunks) => <Link className="text-indigo-700 hover:underline" href={`/editor/${processId}/runs/${run.rerunOf}`}>{chunks}</Link> })}
         </p>
       )}
+      <RunPanel run={run} title={t("nodesTitle")} titleOf={(id) => titles[id] ?? id} error={error} actions={actions} />
     </div>
   );
 }

@@ -22,12 +22,14 @@ export default async function ProcessEditorPage({ params }: { params: Promise<{ 
   const latestRun = await findLatestRun(id);
   return (
     <AppShell user={user}>
-      <ProcessEditor process={process} latestRun={latestRun} save={saveProcessAction.bind(null, id)} startRun={startRunAction.bind(null, id)} cancelRun={cancelRunAction.bind(null, id)} />
-      {process.access === "owner" && (
-        <div className="mt-6">
-          <ShareCard kind="process" owner={process.owner} shares={await findShares("process", id)} share={shareProcessAction.bind(null, id)} />
-        </div>
-      )}
+      <ProcessEditor
+        process={process}
+        latestRun={latestRun}
+        save={saveProcessAction.bind(null, id)}
+        startRun={startRunAction.bind(null, id)}
+        cancelRun={cancelRunAction.bind(null, id)}
+        footer={process.access === "owner" ? <ShareCard kind="process" owner={process.owner} shares={await findShares("process", id)} share={shareProcessAction.bind(null, id)} /> : undefined}
+      />
     </AppShell>
   );
 }
