@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { median, tmpDir, type Result } from "./lib";
 
@@ -164,12 +165,16 @@ export async function p12(runs: number): Promise<Result> {
     await rate(); // warm
     const one: number[] = [];
     const two: number[] = [];
+    const cpuPerNode: number[] = [];
     const onOther: number[] = [];
     second = await secondInstance(c.url);
     const stop = (p: ChildProcess) => new Promise<void>((r) => (p.once("exit", () => r()), p.kill("SIGTERM")));
     await stop(second);
     for (let r = 0; r < runs; r++) {
+      const cpu = process.cpuUsage();
       one.push(await rate());
+      const used = process.cpuUsage(cpu);
+      cpuPerNode.push((used.user + used.system) / 1000 / FAN_OUT);
       second = await secondInstance(c.url);
       const { db } = await import("../lib/db");
       const before = Date.now();
@@ -191,7 +196,7 @@ export async function p12(runs: number): Promise<Result> {
       unit: "nodes/s",
       verdict: `${fmt(value, 0)} nodes/s on one instance (target ≥ 200), ${fmt(median(two), 0)} with two: ${fmt(ratio, 2)}× (target ≥ 1.3×)`,
       pass: value >= 200 && ratio >= 1.3,
-      notes: `one [${one.map((x) => fmt(x, 0)).join(", ")}], two [${two.map((x) => fmt(x, 0)).join(", ")}] nodes/s; the second instance executed [${onOther.join(", ")}] of ${FAN_OUT} nodes`,
+      notes: `one [${one.map((x) => fmt(x, 0)).join(", ")}], two [${two.map((x) => fmt(x, 0)).join(", ")}] nodes/s; the second instance executed [${onOther.join(", ")}] of ${FAN_OUT} nodes; this process's CPU per node on one instance ${fmt(median(cpuPerNode), 2)} ms (plugin hosts and PostgreSQL not counted); load average ${os.loadavg().map((l) => fmt(l, 1)).join(" ")}`,
     };
   } finally {
     if (second) second.kill("SIGKILL");

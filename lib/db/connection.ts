@@ -17,9 +17,13 @@ export interface Database {
   url?: string;
   /**
    * PGlite: SQL on its one connection, shared with Prisma (the job queue sends its statements through it). Without
-   * parameters the text may hold several statements; the last one's rows are returned.
+   * parameters the text may hold several statements; the last one's rows are returned. `transaction` holds the
+   * connection for `fn`, so nothing else runs inside it.
    */
-  sql?: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
+  sql?: {
+    query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+    transaction<T>(fn: (query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>) => Promise<T>): Promise<T>;
+  };
   /** Runs `fn` on one dedicated connection (session-level advisory locks need that). */
   withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -50,7 +54,10 @@ async function openPGlite(dir?: string): Promise<Database> {
     return {
       prisma,
       kind: "pglite",
-      sql: async (text, values) => (values?.length ? await pg.query(text, values as never[]) : ((await pg.exec(text)).at(-1) ?? { rows: [] })),
+      sql: {
+        query: async (text, values) => (values?.length ? await pg.query(text, values as never[]) : ((await pg.exec(text)).at(-1) ?? { rows: [] })),
+        transaction: (fn) => pg.transaction((tx) => fn(async (text, values) => (values?.length ? await tx.query(text, values as never[]) : ((await tx.exec(text)).at(-1) ?? { rows: [] })))),
+      },
       withSession: (fn) => fn(session),
       async close() {
         await prisma.$disconnect();

@@ -8,8 +8,9 @@ import { z } from "zod";
 
 /** Node ids: short, URL- and template-safe (`{{nodes.<id>.outputs.<key>}}`). */
 export const NODE_ID = /^[A-Za-z0-9_-]{1,32}$/;
-export const MAX_NODES = 500;
-export const MAX_EDGES = 2000;
+/** 1,000 plugin nodes plus Start and End (a 1,000-node fan-out is a benchmarked shape, BENCHMARKS.md P12). */
+export const MAX_NODES = 1002;
+export const MAX_EDGES = 4000;
 
 const ZNodeId = z.string().regex(NODE_ID, { error: "invalid" });
 const ZPosition = z.object({ x: z.number().finite(), y: z.number().finite() });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyGraph, type Graph } from "./graph";
 import { topologicalOrder } from "./order";
-import { downstreamOf, firstNodes, planRun, readyAfter } from "./run-plan";
+import { downstreamOf, firstNodes, planRun } from "./run-plan";
 import type { Outputs } from "./templates";
 
 const at = { x: 0, y: 0 };
@@ -43,7 +43,9 @@ async function simulate(g: Graph, fail: string[] = [], onlyNode?: string, seed?:
     statuses.set(id, "succeeded");
     outputs.set(id, { from: id });
     const upstreamInRun = (n: string) => [...plan.upstream.get(n)!].filter((u) => inRun.has(u));
-    queue.push(...readyAfter(plan.next.get(id)!, upstreamInRun, (n) => statuses.get(n) === "succeeded").filter((n) => !statuses.has(n) && !queue.includes(n)));
+    // What advance-run.ts claims in SQL: each next node whose upstream nodes in the run have all succeeded.
+    const ready = plan.next.get(id)!.filter((n) => upstreamInRun(n).every((u) => statuses.get(u) === "succeeded"));
+    queue.push(...ready.filter((n) => !statuses.has(n) && !queue.includes(n)));
   }
   const status = [...statuses.values()].every((s) => s === "succeeded") && statuses.size === plan.order.length ? "succeeded" : "failed";
   return { events, seen, statuses, status };

@@ -3,9 +3,9 @@ import { adjacency, ancestorsOf, topologicalOrder } from "./order";
 
 /**
  * How a run's plugin nodes depend on each other. A run executes as jobs on a queue (lib/server/processes): the
- * nodes without upstream nodes are enqueued first; when a node succeeds, each node after it whose upstream nodes
- * have all succeeded is enqueued; when one fails, every node downstream of it is skipped (naming it) while nodes on
- * other branches still run, and the run fails.
+ * nodes without upstream nodes are enqueued first; when a node succeeds, each node after it (`next`) whose
+ * upstream nodes have all succeeded is enqueued (advance-run.ts, in one statement); when one fails, every node
+ * downstream of it is skipped (naming it) while nodes on other branches still run, and the run fails.
  */
 
 export interface RunPlan {
@@ -49,11 +49,6 @@ function nearestPlugins(children: Map<string, string[]>, from: string, plugins: 
 export function firstNodes(plan: RunPlan): string[] {
   const inRun = new Set(plan.order);
   return plan.order.filter((id) => ![...plan.upstream.get(id)!].some((u) => inRun.has(u)));
-}
-
-/** After `nodeId` succeeded: the nodes after it that may run now (each of their upstream nodes in the run succeeded). */
-export function readyAfter(next: readonly string[], upstreamOf: (id: string) => readonly string[], succeeded: (id: string) => boolean): string[] {
-  return next.filter((n) => upstreamOf(n).every(succeeded));
 }
 
 /** Every node downstream of `nodeId` (what its failure skips). */

@@ -6,6 +6,7 @@ import PgBoss from "pg-boss";
 import { getDatabase, type Database } from "../../db";
 import { logger } from "../../log";
 import { runSettings } from "./run-settings";
+import { closeSql, type Query } from "./sql";
 
 /**
  * The job queue of process runs: pg-boss 10 in the application's own database, PostgreSQL or the embedded PGlite
@@ -26,8 +27,6 @@ export interface NodeJobData {
 
 /** This instance's name in run records ("which instance ran the node"): host, pid and a random tag. */
 export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-
-type Executor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
 const g = globalThis as unknown as { __opsflowQueue?: { database: Database; boss: Promise<PgBoss> } };
 
@@ -52,7 +51,7 @@ async function startQueue(database: Database): Promise<PgBoss> {
   };
   const boss = database.kind === "postgres"
     ? new PgBoss({ ...common, connectionString: database.url!, max: s.queueConnections, application_name: "opsflow-queue" })
-    : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => database.sql!(text, values) } });
+    : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => database.sql!.query(text, values) } });
   boss.on("error", (err: Error) => logger.error({ err }, "job queue error"));
   await boss.start();
   // The queue that expired jobs move to must exist first (it is the dead letter of the other).
@@ -67,25 +66,27 @@ async function startQueue(database: Database): Promise<PgBoss> {
   return boss;
 }
 
-/** Stops the queue (server stop, tests); running handlers are not waited for. */
+/** Stops the queue and closes the runs' SQL pool (server stop, tests); running handlers are not waited for. */
 export async function stopQueue(): Promise<void> {
   const current = g.__opsflowQueue;
   g.__opsflowQueue = undefined;
   if (current) await (await current.boss).stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
+  await closeSql();
 }
 
-/** pg-boss' SQL, sent inside a Prisma transaction: a job exists exactly when the change that made it is committed. */
-const inTransaction = (tx: Prisma.TransactionClient): Executor => ({
-  executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }),
-});
+/** SQL inside a Prisma transaction, for enqueueNodes (a run's start writes its rows with Prisma). */
+export const prismaQuery = (tx: Prisma.TransactionClient): Query => async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) });
 
 export interface NodeJob extends NodeJobData {
   /** Attempts after the first (the node's retry policy). */
   retries: number;
 }
 
-/** Enqueues node jobs in the caller's transaction. */
-export async function enqueueNodes(tx: Prisma.TransactionClient, jobs: NodeJob[]): Promise<void> {
+/**
+ * Enqueues node jobs in the caller's transaction (`query` runs in it): a job exists exactly when the change that made
+ * the node ready is committed.
+ */
+export async function enqueueNodes(query: Query, jobs: NodeJob[]): Promise<void> {
   if (!jobs.length) return;
   const boss = await getQueue();
   const s = runSettings();
@@ -98,10 +99,11 @@ export async function enqueueNodes(tx: Prisma.TransactionClient, jobs: NodeJob[]
       expireInSeconds: s.expireSeconds,
       deadLetter: STOPPED_QUEUE,
     })),
-    { db: inTransaction(tx) },
+    { db: { executeSql: (text: string, values?: unknown[]) => query(text, values) } },
   );
   // Delivered at commit: workers on other instances (listening, see job-worker.ts) fetch now, not at their next poll.
-  if ((await getDatabase()).kind === "postgres") await tx.$executeRawUnsafe(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
+  // (A row, not pg_notify's void: Prisma's raw queries cannot read a void column.)
+  if ((await getDatabase()).kind === "postgres") await query(`SELECT 1 AS sent FROM (SELECT pg_notify('${WAKE_CHANNEL}', '')) AS n`);
 }
 
 /** The PostgreSQL channel that wakes workers: '' = jobs were enqueued, 'cancel' = a run was cancelled. */

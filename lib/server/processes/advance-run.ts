@@ -1,8 +1,9 @@
 import "server-only";
 import { db } from "../../db";
 import { translator, type Locale } from "../../i18n";
-import { downstreamOf, readyAfter } from "../../processes/run-plan";
+import { downstreamOf } from "../../processes/run-plan";
 import { enqueueNodes, wakeWorkers } from "../jobs/queue";
+import { sql } from "../jobs/sql";
 
 /**
  * What happens in a run after one of its nodes ended, whichever instance ran it. Every step is a conditional write
@@ -10,35 +11,28 @@ import { enqueueNodes, wakeWorkers } from "../jobs/queue";
  * the same moment neither enqueue a node twice nor leave the run unfinished.
  */
 
-/** After `nodeId` succeeded: enqueue each node after it whose upstream nodes in the run have all succeeded. */
-export async function enqueueReadyAfter(runId: string, next: string[]): Promise<void> {
-  if (!next.length) return;
-  const prisma = await db();
-  const candidates = await prisma.processRunNode.findMany({ where: { runId, nodeId: { in: next }, status: "pending" }, select: { nodeId: true, upstream: true, retries: true } });
-  if (!candidates.length) return;
-  const needed = [...new Set(candidates.flatMap((c) => c.upstream))];
-  // Upstream nodes of a "Test node" run are not in it: only the rows that exist count.
-  const rows = await prisma.processRunNode.findMany({ where: { runId, nodeId: { in: needed } }, select: { nodeId: true, status: true } });
-  const status = new Map(rows.map((r) => [r.nodeId, r.status]));
-  const byId = new Map(candidates.map((c) => [c.nodeId, c]));
-  const ready = readyAfter(
-    candidates.map((c) => c.nodeId),
-    (id) => byId.get(id)!.upstream,
-    (id) => !status.has(id) || status.get(id) === "succeeded",
-  );
-  if (!ready.length) return;
-  let enqueued = 0;
-  await prisma.$transaction(async (tx) => {
-    const claimed = [];
-    for (const nodeId of ready) {
-      // Another instance that finished the node's other parent may have claimed it first.
-      const { count } = await tx.processRunNode.updateMany({ where: { runId, nodeId, status: "pending" }, data: { status: "queued" } });
-      if (count) claimed.push({ runId, nodeId, retries: byId.get(nodeId)!.retries });
-    }
-    await enqueueNodes(tx, claimed);
-    enqueued = claimed.length;
+/**
+ * After a node succeeded: enqueue each node after it (`next`) whose upstream nodes in the run have all succeeded,
+ * claiming it from pending in the same statement that checks that (so of two instances finishing its two parents
+ * at once, exactly one enqueues it), in the transaction that inserts its job. Returns how many were enqueued.
+ */
+export async function enqueueReadyAfter(runId: string, next: string[]): Promise<number> {
+  if (!next.length) return 0;
+  const claimed = await (await sql()).transaction(async (query) => {
+    // Upstream nodes of a "Test node" run are not in it: only the rows that exist count.
+    const { rows } = await query(
+      `UPDATE "ProcessRunNode" c SET "status" = 'queued'
+       WHERE c."runId" = $1 AND c."nodeId" = ANY($2::text[]) AND c."status" = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM "ProcessRunNode" u WHERE u."runId" = $1 AND u."nodeId" = ANY(c."upstream") AND u."status" <> 'succeeded')
+       RETURNING c."nodeId", c."retries"`,
+      [runId, next],
+    );
+    const ready = rows as { nodeId: string; retries: number }[];
+    await enqueueNodes(query, ready.map((r) => ({ runId, nodeId: r.nodeId, retries: r.retries })));
+    return ready.length;
   });
-  if (enqueued) wakeWorkers();
+  if (claimed) wakeWorkers();
+  return claimed;
 }
 
 /** After `nodeId` failed for good: every node downstream of it that has not started is skipped, naming it. */
@@ -57,13 +51,15 @@ export async function skipDownstream(runId: string, nodeId: string, locale: Loca
  * else succeeded. One statement, so of two instances finishing the last two nodes at once, the later one ends it.
  */
 export async function finishRunIfDone(runId: string): Promise<boolean> {
-  const prisma = await db();
-  const changed = await prisma.$executeRaw`
-    UPDATE "ProcessRun" SET
-      "status" = CASE WHEN EXISTS (SELECT 1 FROM "ProcessRunNode" WHERE "runId" = ${runId} AND "status" IN ('failed', 'skipped', 'cancelled'))
-                 THEN 'failed'::"ProcessRunStatus" ELSE 'succeeded'::"ProcessRunStatus" END,
-      "finishedAt" = (now() AT TIME ZONE 'UTC')
-    WHERE "id" = ${runId} AND "status" = 'running'
-      AND NOT EXISTS (SELECT 1 FROM "ProcessRunNode" WHERE "runId" = ${runId} AND "status" IN ('pending', 'queued', 'running'))`;
-  return changed > 0;
+  const rows = await (await sql()).query(
+    `UPDATE "ProcessRun" SET
+       "status" = CASE WHEN EXISTS (SELECT 1 FROM "ProcessRunNode" WHERE "runId" = $1 AND "status" IN ('failed', 'skipped', 'cancelled'))
+                  THEN 'failed'::"ProcessRunStatus" ELSE 'succeeded'::"ProcessRunStatus" END,
+       "finishedAt" = (now() AT TIME ZONE 'UTC')
+     WHERE "id" = $1 AND "status" = 'running'
+       AND NOT EXISTS (SELECT 1 FROM "ProcessRunNode" WHERE "runId" = $1 AND "status" IN ('pending', 'queued', 'running'))
+     RETURNING "id"`,
+    [runId],
+  );
+  return rows.length > 0;
 }

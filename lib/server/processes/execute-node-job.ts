@@ -12,6 +12,8 @@ import { openCredentials } from "../credentials/open-credentials";
 import type { NodeJobData } from "../jobs/queue";
 import { holdGeneration } from "../runtime/runtime";
 import { enqueueReadyAfter, finishRunIfDone, skipDownstream } from "./advance-run";
+import { claimNode, recordOutcome, type NodeOutcome } from "./claim-node";
+import { sql } from "../jobs/sql";
 
 /** What a secret input's value is recorded as in a run. */
 export const MASK = "••••••";
@@ -38,29 +40,23 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
   const { runId, nodeId } = data;
   const attempt = retryCount + 1;
   const prisma = await db();
-  const claimed = await prisma.processRunNode.updateMany({
-    where: { runId, nodeId, status: { in: ["queued", "running"] }, attempts: { lt: attempt } },
-    data: { status: "running", attempts: attempt, instance: ctx.instance, startedAt: new Date(), finishedAt: null, error: null },
-  });
+  const node = await claimNode(runId, nodeId, attempt, ctx.instance);
   // Done already (a duplicate delivery), cancelled, or the run was deleted.
-  if (!claimed.count) return "done";
-  const mine = { runId, nodeId, attempts: attempt, status: "running" as const };
-  const finish = (d: Prisma.ProcessRunNodeUpdateManyMutationInput) => prisma.processRunNode.updateMany({ where: mine, data: { finishedAt: new Date(), ...d } });
-
-  const run = await prisma.processRun.findUnique({ where: { id: runId }, select: { status: true, generation: true, locale: true, actor: true, seed: true, process: { select: { ownerId: true } } } });
-  if (!run || run.status !== "running") {
-    await finish({ status: "cancelled" });
+  if (!node) return "done";
+  const finish = (o: NodeOutcome) => recordOutcome(runId, nodeId, attempt, o);
+  const run = { status: node.runStatus, generation: node.generation, locale: node.locale, actor: node.actor, seed: node.seed, ownerId: node.ownerId };
+  if (run.status !== "running") {
+    await finish({ status: "cancelled", error: null });
     return "done";
   }
   const locale = (run.locale === "zh-CN" ? "zh-CN" : "en") as Locale;
   const t = translator(locale) as unknown as T;
   const log = childLogger({ runId, nodeId, generation: run.generation });
   const fail = async (error: string) => {
-    if ((await finish({ status: "failed", error })).count) await afterFailure(runId, nodeId, locale);
+    if (await finish({ status: "failed", error })) await afterFailure(runId, nodeId, locale);
     return "done" as const;
   };
   try {
-    const node = await prisma.processRunNode.findFirstOrThrow({ where: { runId, nodeId }, select: { code: true, version: true, spec: true, upstream: true, next: true, retries: true } });
     const held = await holdGeneration(run.generation).catch((err: Error) => err);
     if (held instanceof Error) return await fail(t("editor.runView.generationGone", { id: run.generation ?? 0, error: held.message }));
     try {
@@ -72,7 +68,7 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
       const spec = (node.spec ?? {}) as Record<string, unknown>;
       // Who may open the node's credentials: the run's starter and the process owner (read only when it has any).
       const starters = credentialIds([spec]).length
-        ? await prisma.user.findMany({ where: { OR: [{ username: run.actor }, ...(run.process.ownerId ? [{ id: run.process.ownerId }] : [])] }, select: { id: true, role: true } })
+        ? await prisma.user.findMany({ where: { OR: [{ username: run.actor }, ...(run.ownerId ? [{ id: run.ownerId }] : [])] }, select: { id: true, role: true } })
         : [];
       const opened = await openCredentials(spec, starters);
       if (!opened.ok) return await fail(t(opened.key, { input: labelOf(plugin, opened.input, locale) }));
@@ -83,7 +79,6 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
         const list = Object.entries(prepared.errors).map(([key, e]) => `${labelOf(plugin, key, locale)}: ${inputMessage(t, e)}`).join("; ");
         return await fail(clean(t("editor.runView.invalidInputs", { list })));
       }
-      await prisma.processRunNode.updateMany({ where: mine, data: { inputs: scrubbed(masked(plugin, prepared.values), opened.secrets) as Prisma.InputJsonValue } });
 
       const controller = new AbortController();
       const unwatch = ctx.watch(runId, controller);
@@ -97,8 +92,10 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
       }
       // Plugin code may echo a secret into its logs, outputs or error: none of it is stored.
       const recorded = {
+        // Written with the outcome, not before the call: one write fewer between two nodes.
+        inputs: scrubbed(masked(plugin, prepared.values), opened.secrets),
         logs: result.logs.map(clean),
-        outputs: result.outputs === null ? Prisma.DbNull : (scrubbed(result.outputs, opened.secrets) as Prisma.InputJsonValue),
+        outputs: result.outputs === null ? null : scrubbed(result.outputs, opened.secrets),
         durationMs: Math.round(result.durationMs),
       };
       const error = result.status === "failed" ? clean(result.error ?? result.status) : `${result.status}: ${clean(result.error ?? "")}`;
@@ -108,18 +105,16 @@ export async function executeNodeJob(data: NodeJobData, retryCount: number, ctx:
         return "done";
       }
       if (result.status === "succeeded") {
-        if ((await finish({ status: "succeeded", ...recorded, error: null })).count) {
-          await enqueueReadyAfter(runId, node.next);
-          await finishRunIfDone(runId);
-        }
+        // A node enqueued after it means the run goes on: no need to ask whether it has ended.
+        if ((await finish({ status: "succeeded", ...recorded, error: null })) && !(await enqueueReadyAfter(runId, node.next))) await finishRunIfDone(runId);
         return "done";
       }
       if (attempt <= node.retries) {
         // Back in the queue: pg-boss runs the next attempt (on whichever instance fetches it first).
-        await prisma.processRunNode.updateMany({ where: mine, data: { status: "queued", ...recorded, error: t("editor.runView.attemptFailed", { attempt, error }) } });
+        await finish({ status: "queued", ...recorded, error: t("editor.runView.attemptFailed", { attempt, error }) });
         return "retry";
       }
-      if ((await finish({ status: "failed", ...recorded, error })).count) await afterFailure(runId, nodeId, locale);
+      if (await finish({ status: "failed", ...recorded, error })) await afterFailure(runId, nodeId, locale);
       return "done";
     } finally {
       held.release();
@@ -140,8 +135,11 @@ export async function afterFailure(runId: string, nodeId: string, locale: Locale
 async function upstreamOutputs(runId: string, upstream: string[], seed: Prisma.JsonValue | null): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map(Object.entries((seed ?? {}) as Record<string, Record<string, unknown>>));
   if (!upstream.length) return out;
-  const rows = await (await db()).processRunNode.findMany({ where: { runId, nodeId: { in: upstream }, status: "succeeded" }, select: { nodeId: true, outputs: true } });
-  for (const r of rows) out.set(r.nodeId, (r.outputs ?? {}) as Record<string, unknown>);
+  const rows = await (await sql()).query<{ nodeId: string; outputs: Record<string, unknown> | null }>(
+    `SELECT "nodeId", "outputs" FROM "ProcessRunNode" WHERE "runId" = $1 AND "nodeId" = ANY($2::text[]) AND "status" = 'succeeded'`,
+    [runId, upstream],
+  );
+  for (const r of rows) out.set(r.nodeId, r.outputs ?? {});
   return out;
 }
 

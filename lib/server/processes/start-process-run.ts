@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/record-audit";
 import type { SessionUser } from "../auth/current-user";
 import { checkRunCredentials } from "../credentials/check-credential-refs";
 import { ExpectedError, notFound } from "../errors";
-import { enqueueNodes, wakeWorkers } from "../jobs/queue";
+import { enqueueNodes, prismaQuery, wakeWorkers } from "../jobs/queue";
 import { runSettings } from "../jobs/run-settings";
 import { requestLocale } from "../locale";
 import { getRuntime } from "../runtime/runtime";
@@ -89,7 +89,7 @@ export async function startProcessRun(processId: string, opts: StartRunOptions, 
         };
       }),
     });
-    await enqueueNodes(tx, [...first].map((id) => ({ runId: run.id, nodeId: id, retries: byId.get(id)!.data.retries ?? 0 })));
+    await enqueueNodes(prismaQuery(tx), [...first].map((id) => ({ runId: run.id, nodeId: id, retries: byId.get(id)!.data.retries ?? 0 })));
     await recordAudit(tx, { actor: user.username, action: "process.run", targetType: "process", targetId: processId, targetName: process.name, summary: { run: run.id, ...(nodeId ? { node: nodeId } : {}), ...(opts.rerunOf ? { rerunOf: opts.rerunOf } : {}) } });
     return run.id;
   });
