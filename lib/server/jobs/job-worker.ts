@@ -44,11 +44,20 @@ function jobLoop(boss: PgBoss, queue: string, slots: number, pollMs: number, han
     woken = true;
     wakeUp?.();
   };
+  // Completions are sent in batches (one statement for several jobs): a job left active by a crash before its batch
+  // went out expires and is fetched again, and its handler finds the node done.
+  let completed: string[] = [];
+  const flush = async () => {
+    if (!completed.length) return;
+    const ids = completed;
+    completed = [];
+    await boss.complete(queue, ids).catch((err: Error) => logger.error({ err, queue }, "cannot complete jobs"));
+  };
   const run = async (job: PgBoss.JobWithMetadata<NodeJobData>) => {
     try {
       const outcome = await handle(job);
       if (outcome === "retry") await boss.fail(queue, job.id, { message: "attempt failed; retrying" });
-      else await boss.complete(queue, job.id);
+      else completed.push(job.id);
     } catch (err) {
       // The handler records its own failures; this is the queue itself (e.g. the database went away).
       logger.error({ err, queue, job: job.id }, "job handling failed");
@@ -58,7 +67,9 @@ function jobLoop(boss: PgBoss, queue: string, slots: number, pollMs: number, han
     while (!stopped) {
       woken = false;
       const free = slots - running;
-      if (free > 0) {
+      // Fetch for two free slots at a time (one statement serves both), or for one when nothing runs.
+      if (free >= Math.min(2, slots) || (free > 0 && running === 0)) {
+        await flush();
         let jobs: PgBoss.JobWithMetadata<NodeJobData>[] = [];
         try {
           jobs = await boss.fetch<NodeJobData>(queue, { batchSize: free, includeMetadata: true });
@@ -77,7 +88,10 @@ function jobLoop(boss: PgBoss, queue: string, slots: number, pollMs: number, han
         // A full batch may mean more are waiting.
         if (jobs.length === free) continue;
       }
-      if (!stopped) await sleep();
+      if (!stopped) {
+        await flush();
+        if (!woken) await sleep();
+      }
     }
   })();
   return {
@@ -87,6 +101,7 @@ function jobLoop(boss: PgBoss, queue: string, slots: number, pollMs: number, han
       wake();
       await loop;
       await Promise.allSettled([...inFlight]);
+      await flush();
     },
   };
 }

@@ -52,7 +52,11 @@ async function startQueue(database: Database): Promise<PgBoss> {
   const boss = database.kind === "postgres"
     ? new PgBoss({ ...common, connectionString: database.url!, max: s.queueConnections, application_name: "opsflow-queue" })
     : new PgBoss({ ...common, db: { executeSql: (text: string, values?: unknown[]) => database.sql!.query(text, values) } });
-  boss.on("error", (err: Error) => logger.error({ err }, "job queue error"));
+  boss.on("error", (err: Error & { code?: string }) => {
+    // 57P01: the server ended an idle connection (a restart, a dropped database); the pool opens another.
+    if (err.code === "57P01") logger.warn(`job queue: ${err.message}`);
+    else logger.error({ err }, "job queue error");
+  });
   await boss.start();
   // The queue that expired jobs move to must exist first (it is the dead letter of the other).
   for (const name of [STOPPED_QUEUE, NODE_QUEUE]) {
