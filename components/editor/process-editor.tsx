@@ -4,7 +4,7 @@ import { ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Edg
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, Button, Input } from "@/components/ui";
+import { Alert, Button } from "@/components/ui";
 import { pluginText } from "@/components/sources/source-preview";
 import { newNodeId } from "@/lib/processes/graph";
 import { adjacency, ancestorsOf } from "@/lib/processes/order";
@@ -16,6 +16,7 @@ import { canConnect, edgeId, freeSpot, isPluginFlowNode, toFlow, toGraph, type F
 import { FlowCanvas } from "./flow-canvas";
 import type { NodeDisplay } from "./flow-nodes";
 import { initialInputs } from "./form-values";
+import { EditorToolbar } from "./editor-toolbar";
 import { NodeInspector } from "./node-inspector";
 import { NodePicker } from "./node-picker";
 import { ProblemList } from "./problem-list";
@@ -238,28 +239,22 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
 
   return (
     <div className="relative left-1/2 w-[calc(100vw-3rem)] max-w-[1600px] -translate-x-1/2 space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <Link href="/editor" className="text-sm text-indigo-700 hover:underline">{t("back")}</Link>
-        <div className="min-w-64 flex-1">
-          <Input
-            aria-label={t("nameLabel")}
-            aria-invalid={nameError ? true : undefined}
-            className="text-base font-semibold"
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              touch();
-            }}
-          />
-          {nameError && <p role="alert" className="mt-1 text-sm text-red-600">{nameError}</p>}
-        </div>
-        <span className="text-sm text-zinc-500" data-testid="save-state">{readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : t("savedState", { version })}</span>
-        <Link href={`/editor/${process.id}/runs`} className="text-sm text-indigo-700 hover:underline">{t("history")}</Link>
-        <Button variant="secondary" loading={saving} disabled={readOnly} onClick={() => void save()} aria-keyshortcuts="Control+S">{saving ? t("saving") : t("save")}</Button>
-        <Button loading={runner.starting === "run"} disabled={readOnly || runner.run?.status === "running"} onClick={() => void runner.start(undefined, async () => !dirty || save())}>
-          {runner.run?.status === "running" ? t("running") : t("run")}
-        </Button>
-      </div>
+      <EditorToolbar
+        processId={process.id}
+        name={name}
+        nameError={nameError}
+        onNameChange={(next) => {
+          setName(next);
+          touch();
+        }}
+        saveState={readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : t("savedState", { version })}
+        readOnly={readOnly}
+        saving={saving}
+        starting={runner.starting === "run"}
+        running={runner.run?.status === "running"}
+        onSave={() => void save()}
+        onRun={() => void runner.start(undefined, async () => !dirty || save())}
+      />
 
       {notice && (
         <Alert tone={notice.tone} data-testid="editor-notice">

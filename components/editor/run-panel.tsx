@@ -23,7 +23,7 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
           <pre className="max-h-48 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs text-zinc-800" data-testid={`outputs-${node.nodeId}`}>{json(node.outputs)}</pre>
         </div>
       )}
-      {node.status !== "pending" && node.status !== "skipped" && (
+      {Object.keys(node.inputs).length > 0 && (
         <details>
           <summary className="cursor-pointer text-xs font-medium text-zinc-600">{t("inputs")}</summary>
           <pre className="mt-1 max-h-48 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs text-zinc-800">{json(node.inputs)}</pre>
