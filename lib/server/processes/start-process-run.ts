@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { isPluginNode, ZGraph, type Graph } from "../../processes/graph";
@@ -71,24 +72,19 @@ export async function startProcessRun(processId: string, opts: StartRunOptions, 
     const run = await tx.processRun.create({
       data: { processId, generation: runtime.generation, actor: user.username, onlyNode: nodeId ?? null, graph: graph as Prisma.InputJsonObject, locale, rerunOf: opts.rerunOf ?? null, ...(seed ? { seed } : {}) },
     });
-    await tx.processRunNode.createMany({
-      data: plan.order.map((id, position) => {
-        const n = byId.get(id)!;
-        return {
-          runId: run.id,
-          nodeId: id,
-          position,
-          code: n.data.code,
-          version: n.data.version,
-          inputs: {},
-          spec: n.data.inputs as Prisma.InputJsonObject,
-          upstream: [...plan.upstream.get(id)!],
-          next: plan.next.get(id)!,
-          retries: n.data.retries ?? 0,
-          status: first.has(id) ? ("queued" as const) : ("pending" as const),
-        };
-      }),
+    // One statement for all node rows (a 1,000-node run: Prisma's createMany spent ~0.5 s of CPU on them).
+    const rows = plan.order.map((id, position) => {
+      const n = byId.get(id)!;
+      return { id: randomUUID(), nodeId: id, position, code: n.data.code, version: n.data.version, spec: n.data.inputs, upstream: [...plan.upstream.get(id)!], next: plan.next.get(id)!, retries: n.data.retries ?? 0, status: first.has(id) ? "queued" : "pending" };
     });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "ProcessRunNode" ("id", "runId", "nodeId", "position", "code", "version", "inputs", "spec", "upstream", "next", "retries", "status")
+       SELECT r."id", $1, r."nodeId", r."position", r."code", r."version", '{}'::jsonb, r."spec", ARRAY(SELECT jsonb_array_elements_text(r."upstream")),
+              ARRAY(SELECT jsonb_array_elements_text(r."next")), r."retries", r."status"::"NodeRunStatus"
+       FROM jsonb_to_recordset($2::jsonb) AS r("id" text, "nodeId" text, "position" int, "code" text, "version" text, "spec" jsonb, "upstream" jsonb, "next" jsonb, "retries" int, "status" text)`,
+      run.id,
+      JSON.stringify(rows),
+    );
     await enqueueNodes(prismaQuery(tx), [...first].map((id) => ({ runId: run.id, nodeId: id, retries: byId.get(id)!.data.retries ?? 0 })));
     await recordAudit(tx, { actor: user.username, action: "process.run", targetType: "process", targetId: processId, targetName: process.name, summary: { run: run.id, ...(nodeId ? { node: nodeId } : {}), ...(opts.rerunOf ? { rerunOf: opts.rerunOf } : {}) } });
     return run.id;
