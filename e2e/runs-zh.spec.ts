@@ -75,5 +75,6 @@ test("凭据、运行记录、取消与共享（简体中文）", async ({ page 
   await page.getByTestId("run-panel").getByRole("button", { name: "取消运行" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "取消运行" }).click();
   await expect(page.getByTestId("run-panel").getByTestId("run-status")).toHaveText("已取消");
+  await expect(page.getByTestId("run-panel").getByTestId("run-node-nap")).toContainText("已取消", { timeout: 20_000 });
   await shot(page, "zh-run-page");
 });
