@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "./fixtures/test";
-import { E2E_ADMIN, login, logout, shot } from "./fixtures/helpers";
+import { E2E_ADMIN, login, logout, shot, waitForExamples } from "./fixtures/helpers";
 
 test.use({ locale: "en-US" });
 test.describe.configure({ mode: "serial" });
@@ -10,17 +10,6 @@ const PROCESS = "Deploy demo";
 
 const flowNode = (page: Page, text: string) => page.locator(".react-flow__node").filter({ hasText: text });
 const inspector = (page: Page) => page.getByRole("complementary", { name: "Selected node" });
-
-/** The example source is seeded and synced on first start; wait until the picker API offers its plugins. */
-async function waitForExamples(page: Page) {
-  await expect
-    .poll(async () => {
-      const res = await page.request.get("/api/plugins");
-      const body = (await res.json()) as { groups?: { plugins: { code: string }[] }[] };
-      return (body.groups ?? []).flatMap((g) => g.plugins.map((p) => p.code));
-    }, { timeout: 30_000 })
-    .toContain("cus_test_1");
-}
 
 /**
  * Drags a connection from one handle to another with the mouse, in steps, and only moves onto the target once the
@@ -80,7 +69,9 @@ test("admin builds a process: picker, generated form with a field error first, c
   await expect(form.getByRole("heading", { name: "Test 1" })).toBeVisible();
   await expect(form.getByLabel("Repeat")).toHaveValue("1");
   await expect(form.getByLabel("Log level")).toHaveValue("info");
-  await expect(form.getByLabel("API key")).toHaveAttribute("type", "password");
+  // A secret input takes a credential, never a typed value.
+  await expect(form.getByRole("combobox", { name: "API key" })).toHaveValue("");
+  await expect(form.getByRole("link", { name: "Manage credentials ↗" })).toBeVisible();
   await expect(form.getByTestId("node-outputs")).toContainText("Echo");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(form.getByText("Required.")).toBeVisible();
@@ -93,7 +84,6 @@ test("admin builds a process: picker, generated form with a field error first, c
   await form.getByLabel("Repeat").fill("2");
   await form.getByLabel("Upper case").check();
   await form.getByLabel("Extra data (JSON)").fill('{ "ticket": 42 }');
-  await form.getByLabel("API key").fill("e2e-secret-value");
   await expect(form.getByText("Required.")).toHaveCount(0);
 
   // A second node: Sum, with A taken from Test 1's output once they are connected.
@@ -126,8 +116,18 @@ test("admin builds a process: picker, generated form with a field error first, c
   await expect(rows.nth(0)).toContainText("echoing 19 characters at level info");
   await expect(rows.nth(1)).toContainText('"sum": 29');
   await expect(flowNode(page, "Sum")).toContainText("Succeeded");
-  expect(await run.textContent()).not.toContain("e2e-secret-value");
   await shot(page, "editor-run");
+
+  // The member may edit it once the owner shares it as editor.
+  const id = page.url().split("/").pop();
+  const share = page.getByTestId("share-card");
+  await share.getByLabel("Username").fill(MEMBER.username);
+  await share.getByLabel("Role").selectOption("editor");
+  await share.getByRole("button", { name: "Share" }).click();
+  await expect(share.getByTestId(`share-${MEMBER.username}`)).toContainText("Editor");
+  await logout(page);
+  await login(page, MEMBER);
+  expect((await page.request.get(`/api/processes/${id}`)).status()).toBe(200);
 });
 
 test("a member opens the existing process, edits it, saves, runs and tests one node", async ({ page }) => {

@@ -74,6 +74,9 @@ describe(`case-insensitive names (${process.env.TEST_DATABASE_URL ? "postgres" :
     const other = await (await processesApi.POST(jsonRequest("POST", "/api/processes", { name: "Other" }), routeCtx())).json();
     const rename = await processApi.PUT(jsonRequest("PUT", `/api/processes/${other.id}`, { version: other.version, name: "DEPLOY web" }), routeCtx({ id: other.id }));
     expect(rename.status).toBe(422);
+    // Per owner: another user's process may have the name (and learns nothing of the first one's).
+    await signInAs("member");
+    expect((await processesApi.POST(jsonRequest("POST", "/api/processes", { name: "deploy web" }), routeCtx())).status).toBe(201);
   });
 
   it("sources file: two entries differing only in case are a located error; a case change renames the row", async () => {

@@ -4,14 +4,18 @@ import * as processesApi from "@/app/api/processes/route";
 import * as processApi from "@/app/api/processes/[id]/route";
 import * as runsApi from "@/app/api/processes/[id]/runs/route";
 import * as runApi from "@/app/api/processes/[id]/runs/[runId]/route";
+import * as sharesApi from "@/app/api/processes/[id]/shares/route";
+import * as credentialsApi from "@/app/api/credentials/route";
 import { createProcessAction, deleteProcessAction, saveProcessAction, startRunAction } from "@/app/editor/actions";
 import type { Graph, GraphNode } from "@/lib/processes/graph";
 import type { ProcessDetail, ProcessRunView } from "@/lib/server/processes/process-view";
 import { activateGeneration } from "@/lib/server/runtime/activate-generation";
 import { getRuntime, reloadRuntime } from "@/lib/server/runtime/runtime";
 import { startSync } from "@/lib/server/sync/start-sync";
-import { jsonRequest, routeCtx, signInAs, signOut } from "@/lib/test/auth";
+import { jsonRequest, routeCtx, signInAs, signInAsUser, signOut } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
+import { startRunWorkers, stopRunWorkers } from "@/lib/server/jobs/job-worker";
+import { stopQueue } from "@/lib/server/jobs/queue";
 
 /**
  * Processes end to end on the real plugin runtime: the example set (and the runtime's hostile fixtures) synced
@@ -46,8 +50,11 @@ beforeAll(async () => {
   generation = await sync();
   await reloadRuntime();
   expect(getRuntime().generation).toBe(generation);
+  await startRunWorkers();
 }, 60_000);
 afterAll(async () => {
+  await stopRunWorkers();
+  await stopQueue();
   await getRuntime().pool.close({ force: true });
   await database.close();
 });
@@ -148,9 +155,12 @@ describe("processes", () => {
   it("a save based on an older version is refused (409, naming who saved) and overwrites nothing", async () => {
     const alice = await signInAs("member");
     const p = await create("concurrent");
+    const bob = await signInAs("member");
+    await signInAsUser(alice);
+    expect((await call(sharesApi.PUT, "PUT", { id: p.id }, { username: bob.username, role: "editor" })).status).toBe(200);
     const first = await call<ProcessDetail>(processApi.PUT, "PUT", { id: p.id }, { version: p.version, graph: graphOf([node("a", "cus_greet", { name: "Ann" })], []) });
     expect(first.body.version).toBe(p.version + 1);
-    await signInAs("member");
+    await signInAsUser(bob);
     const second = await call<{ error: string }>(processApi.PUT, "PUT", { id: p.id }, { version: p.version, name: "clobbered", graph: graphOf([], []) });
     expect(second.status).toBe(409);
     expect(second.body.error).toMatch(new RegExp(`^${alice.username} saved this process after you opened it`));
@@ -182,10 +192,11 @@ describe("processes", () => {
 describe("runs", () => {
   it("runs the nodes in topological order through the plugin hosts, references resolved, each node recorded", async () => {
     await signInAs("member");
+    const apiKey = (await call<{ id: string }>(credentialsApi.POST, "POST", {}, { name: "api key", value: "s3cret-key" })).body;
     const graph = graphOf(
       [
         node("sum", "cus_sum", { a: "{{nodes.t1.outputs.length}}", b: 10 }),
-        node("t1", "cus_test_1", { message: "hi", repeat: 2, upper: true, level: "warn", extra: '{"k": [1]}', apiKey: "s3cret-key" }),
+        node("t1", "cus_test_1", { message: "hi", repeat: 2, upper: true, level: "warn", extra: '{"k": [1]}', apiKey: { credential: apiKey.id } }),
         node("greet", "cus_greet", { name: "{{nodes.t1.outputs.echo}} and {{nodes.sum.outputs.sum}}" }),
         node("log", "builtin_log", { message: "sum is {{nodes.sum.outputs.sum}}" }),
       ],
@@ -199,7 +210,7 @@ describe("runs", () => {
     expect(t1).toMatchObject({ code: "cus_test_1", version: "1.0.0", outputs: { echo: "HI HI", length: 5 }, error: null });
     // Secrets are masked in the record; JSON was parsed; defaults and normalised values are what the plugin got.
     expect(t1.inputs).toEqual({ message: "hi", repeat: 2, upper: true, level: "warn", extra: { k: [1] }, apiKey: "••••••" });
-    expect(t1.logs).toEqual([expect.stringContaining("echoing 5 characters at level warn")]);
+    expect(t1.logs).toEqual([expect.stringContaining("echoing 5 characters at level warn"), "API key received (10 characters)"]);
     expect(t1.durationMs).toBeGreaterThanOrEqual(0);
     expect(sum).toMatchObject({ inputs: { a: 5, b: 10 }, outputs: { sum: 15 } });
     expect(greet.outputs).toEqual({ text: "Hello, HI HI and 15." });

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 /** Processes: create, open, rename, delete (members and admins). */
 export default async function EditorPage() {
   const user = (await pageUser("member"))!;
-  const [t, format, processes] = await Promise.all([getTranslations("editor.list"), getFormatter(), findProcesses()]);
+  const [t, format, processes] = await Promise.all([getTranslations("editor.list"), getFormatter(), findProcesses(user)]);
   return (
     <AppShell user={user}>
       <div className="space-y-6">
@@ -32,6 +32,7 @@ export default async function EditorPage() {
               <TR>
                 <TH>{t("colName")}</TH>
                 <TH className="text-right">{t("colNodes")}</TH>
+                <TH>{t("colOwner")}</TH>
                 <TH>{t("colLastRun")}</TH>
                 <TH>{t("colUpdated")}</TH>
                 <TH className="text-right">{t("colActions")}</TH>
@@ -45,12 +46,16 @@ export default async function EditorPage() {
                     {p.description && <p className="max-w-xs truncate text-xs text-zinc-500">{p.description}</p>}
                   </TD>
                   <TD className="text-right tabular-nums">{format.number(p.nodes)}</TD>
+                  <TD className="text-sm">
+                    {p.owner ?? "—"}
+                    {p.access !== "owner" && <span className="ml-2 text-xs text-zinc-500">{t(p.access === "editor" ? "sharedEditor" : "sharedViewer")}</span>}
+                  </TD>
                   <TD>
                     {p.lastRun ? (
-                      <span className="flex items-center gap-2">
+                      <Link href={`/editor/${p.id}/runs`} className="flex items-center gap-2 hover:underline">
                         <RunStatusBadge status={p.lastRun.status} />
                         <span className="text-xs text-zinc-500">{format.relativeTime(new Date(p.lastRun.startedAt))}</span>
-                      </span>
+                      </Link>
                     ) : (
                       <span className="text-sm text-zinc-500">{t("neverRun")}</span>
                     )}

@@ -3,7 +3,7 @@ import type { Graph } from "@/lib/processes/graph";
 import { adjacency, descendantsOf } from "@/lib/processes/order";
 
 /** What a plugin node carries on the canvas: exactly what the process stores for it. */
-export type PluginNodeData = { code: string; version: string; inputs: Record<string, unknown> };
+export type PluginNodeData = { code: string; version: string; inputs: Record<string, unknown>; retries?: number };
 export type FlowNode = Node<PluginNodeData, "plugin"> | Node<Record<string, never>, "start" | "end">;
 export type FlowEdge = Edge;
 

@@ -11,11 +11,13 @@ describe("inspector form values", () => {
     const form = toFormValues(fields, initial);
     expect(form).toEqual({ message: "", details: "", repeat: "1", upper: false, level: "info", extra: "", apiKey: "" });
     expect(validateInputs(fields, toStored(fields, form), "save")).toMatchObject({ ok: false, errors: { message: { key: "required" } } });
-    const filled = { ...form, message: "hello", repeat: "{{nodes.a.outputs.length}}", extra: '{"a":1}', apiKey: "s3cret" };
+    const filled = { ...form, message: "hello", repeat: "{{nodes.a.outputs.length}}", extra: '{"a":1}', apiKey: "ck_credential_1" };
     const stored = toStored(fields, filled);
-    expect(stored).toEqual({ message: "hello", repeat: "{{nodes.a.outputs.length}}", upper: false, level: "info", extra: '{"a":1}', apiKey: "s3cret" });
+    expect(stored).toEqual({ message: "hello", repeat: "{{nodes.a.outputs.length}}", upper: false, level: "info", extra: '{"a":1}', apiKey: { credential: "ck_credential_1" } });
     expect(validateInputs(fields, stored, "save").ok).toBe(true);
     expect(toFormValues(fields, stored)).toEqual(filled);
     expect(toStored(fields, { ...form, repeat: " 2.5 " }).repeat).toBe(2.5);
+    // A secret typed into a process before credentials existed never reaches the form.
+    expect(toFormValues(fields, { ...stored, apiKey: "plaintext" }).apiKey).toBe("");
   });
 });

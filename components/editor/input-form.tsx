@@ -5,6 +5,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hook-form";
 import { Checkbox, Field, Input, Select, Textarea, fieldDescribedBy } from "@/components/ui";
 import { pluginText } from "@/components/sources/source-preview";
+import { useCredentialOptions } from "@/components/credentials/use-credential-options";
+import { isCredentialRef } from "@/lib/processes/credential-ref";
 import { validateInputs, type InputField } from "@/lib/processes/input-schema";
 import { referenceText } from "@/lib/processes/templates";
 import { toFormValues, toStored, type FormValues } from "./form-values";
@@ -45,6 +47,7 @@ export function InputForm({
   locale: string;
 }) {
   const t = useTranslations("editor");
+  const credentials = useCredentialOptions();
   const resolver = useMemo<Resolver<FormValues>>(
     () => async (values) => {
       const checked = validateInputs(fields, toStored(fields, values), "save");
@@ -126,6 +129,21 @@ export function InputForm({
               <Textarea rows={3} {...control} />
             ) : f.type === "json" ? (
               <Textarea rows={4} className="font-mono text-xs" spellCheck={false} {...control} />
+            ) : f.type === "secret" ? (
+              <>
+                <Select {...control} onFocus={credentials.refresh}>
+                  <option value="">{t("inspector.chooseCredential")}</option>
+                  {credentials.options.map((c) => (
+                    <option key={c.id} value={c.id}>{c.owner ? t("inspector.credentialOption", { name: c.name, owner: c.owner }) : c.name}</option>
+                  ))}
+                  {/* A credential someone else put here (the owner's, not shared with this editor) stays as it is. */}
+                  {(() => {
+                    const ref = inputs[f.key];
+                    return isCredentialRef(ref) && !credentials.options.some((c) => c.id === ref.credential) ? <option value={ref.credential}>{t("inspector.credentialHidden")}</option> : null;
+                  })()}
+                </Select>
+                <a href="/credentials" target="_blank" rel="noreferrer" className="text-xs text-indigo-700 hover:underline">{t("inspector.manageCredentials")}</a>
+              </>
             ) : f.type === "select" ? (
               <Select {...control}>
                 <option value="">{t("inspector.choose")}</option>
@@ -134,12 +152,7 @@ export function InputForm({
                 ))}
               </Select>
             ) : (
-              <Input
-                type={f.type === "secret" ? "password" : "text"}
-                inputMode={f.type === "number" ? "decimal" : undefined}
-                autoComplete={f.type === "secret" ? "new-password" : "off"}
-                {...control}
-              />
+              <Input type="text" inputMode={f.type === "number" ? "decimal" : undefined} autoComplete="off" {...control} />
             )}
             {REFERABLE.has(f.type) && references.length > 0 && (
               <Select

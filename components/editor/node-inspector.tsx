@@ -2,10 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useId } from "react";
-import { Alert, Badge, Button, Select } from "@/components/ui";
+import { Alert, Badge, Button, Field, Select } from "@/components/ui";
 import { pluginText } from "@/components/sources/source-preview";
 import type { PluginDescriptor } from "@/lib/plugins/contract";
 import type { NodeRunView } from "@/lib/server/processes/process-view";
+import { MAX_RETRIES } from "@/lib/processes/graph";
 import { referenceText } from "@/lib/processes/templates";
 import { isPluginFlowNode, type FlowNode } from "./flow-graph";
 import { InputForm, type ReferenceSource } from "./input-form";
@@ -37,6 +38,7 @@ export function NodeInspector(props: {
   serverErrors?: Record<string, string>;
   testing: boolean;
   onInputsChange: (nodeId: string, inputs: Record<string, unknown>) => void;
+  onRetriesChange: (nodeId: string, retries: number) => void;
   onVersionChange: (nodeId: string, version: string) => void;
   onConnect: (source: string, target: string) => void;
   onDisconnect: (edgeId: string) => void;
@@ -149,6 +151,16 @@ export function NodeInspector(props: {
           )}
           {descriptor.outputs.length > 0 && <p className="text-xs text-zinc-500">{t("outputsHint")}</p>}
         </section>
+      )}
+
+      {descriptor && (
+        <Field label={t("retries")} htmlFor={`${id}-retries`} hint={t("retriesHint")}>
+          <Select id={`${id}-retries`} aria-describedby={`${id}-retries-hint`} className="h-8 w-auto text-sm" value={String(node.data.retries ?? 0)} onChange={(e) => props.onRetriesChange(node.id, Number(e.target.value))}>
+            {Array.from({ length: MAX_RETRIES + 1 }, (_, n) => (
+              <option key={n} value={n}>{n === 0 ? t("retriesNone") : n}</option>
+            ))}
+          </Select>
+        </Field>
       )}
 
       {connections}

@@ -4,7 +4,7 @@ import { ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Edg
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, Button, Input } from "@/components/ui";
+import { Alert, Button } from "@/components/ui";
 import { pluginText } from "@/components/sources/source-preview";
 import { newNodeId } from "@/lib/processes/graph";
 import { adjacency, ancestorsOf } from "@/lib/processes/order";
@@ -16,6 +16,7 @@ import { canConnect, edgeId, freeSpot, isPluginFlowNode, toFlow, toGraph, type F
 import { FlowCanvas } from "./flow-canvas";
 import type { NodeDisplay } from "./flow-nodes";
 import { initialInputs } from "./form-values";
+import { EditorToolbar } from "./editor-toolbar";
 import { NodeInspector } from "./node-inspector";
 import { NodePicker } from "./node-picker";
 import { ProblemList } from "./problem-list";
@@ -27,10 +28,18 @@ import { useProcessRun } from "./use-process-run";
 type Actions = {
   save: (payload: unknown) => Promise<ActionResult<ProcessDetail>>;
   startRun: (payload: unknown) => Promise<ActionResult<{ runId: string }>>;
+  cancelRun: (runId: unknown) => Promise<ActionResult<ProcessRunView>>;
 };
 
+type Props = {
+  process: ProcessDetail;
+  latestRun: ProcessRunView | null;
+  /** Shown below the run view, at the editor's width (the owner's sharing card). */
+  footer?: React.ReactNode;
+} & Actions;
+
 /** The process editor: node picker, canvas, inspector, problems and the run view. */
-export function ProcessEditor(props: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+export function ProcessEditor(props: Props) {
   return (
     <ReactFlowProvider>
       <Editor {...props} />
@@ -38,7 +47,7 @@ export function ProcessEditor(props: { process: ProcessDetail; latestRun: Proces
   );
 }
 
-function Editor({ process, latestRun, save: saveAction, startRun }: { process: ProcessDetail; latestRun: ProcessRunView | null } & Actions) {
+function Editor({ process, latestRun, footer, save: saveAction, startRun, cancelRun }: Props) {
   const t = useTranslations("editor");
   const tv = useTranslations("validation");
   const locale = useLocale();
@@ -61,7 +70,9 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
   const [serverErrors, setServerErrors] = useState<Record<string, Record<string, string>>>({});
   const searchRef = useRef<HTMLInputElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
-  const runner = useProcessRun(process.id, latestRun, startRun);
+  const runner = useProcessRun(process.id, latestRun, startRun, cancelRun);
+  // Viewers read; the server refuses their saves and runs anyway.
+  const readOnly = process.access === "viewer";
 
   useEffect(() => {
     catalog.ensure(nodes.filter(isPluginFlowNode).map((n) => n.data));
@@ -168,6 +179,7 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
     [setNodes, touch],
   );
   const onInputsChange = useCallback((nodeId: string, inputs: Record<string, unknown>) => updateNode(nodeId, (d) => ({ ...d, inputs })), [updateNode]);
+  const onRetriesChange = useCallback((nodeId: string, retries: number) => updateNode(nodeId, (d) => ({ ...d, retries: retries || undefined })), [updateNode]);
   const onVersionChange = useCallback(
     async (nodeId: string, v: string) => {
       const n = rf.getNode(nodeId);
@@ -227,27 +239,22 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
 
   return (
     <div className="relative left-1/2 w-[calc(100vw-3rem)] max-w-[1600px] -translate-x-1/2 space-y-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <Link href="/editor" className="text-sm text-indigo-700 hover:underline">{t("back")}</Link>
-        <div className="min-w-64 flex-1">
-          <Input
-            aria-label={t("nameLabel")}
-            aria-invalid={nameError ? true : undefined}
-            className="text-base font-semibold"
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              touch();
-            }}
-          />
-          {nameError && <p role="alert" className="mt-1 text-sm text-red-600">{nameError}</p>}
-        </div>
-        <span className="text-sm text-zinc-500" data-testid="save-state">{dirty ? t("unsaved") : t("savedState", { version })}</span>
-        <Button variant="secondary" loading={saving} onClick={() => void save()} aria-keyshortcuts="Control+S">{saving ? t("saving") : t("save")}</Button>
-        <Button loading={runner.starting === "run"} disabled={runner.run?.status === "running"} onClick={() => void runner.start(undefined, async () => !dirty || save())}>
-          {runner.run?.status === "running" ? t("running") : t("run")}
-        </Button>
-      </div>
+      <EditorToolbar
+        processId={process.id}
+        name={name}
+        nameError={nameError}
+        onNameChange={(next) => {
+          setName(next);
+          touch();
+        }}
+        saveState={readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : t("savedState", { version })}
+        readOnly={readOnly}
+        saving={saving}
+        starting={runner.starting === "run"}
+        running={runner.run?.status === "running"}
+        onSave={() => void save()}
+        onRun={() => void runner.start(undefined, async () => !dirty || save())}
+      />
 
       {notice && (
         <Alert tone={notice.tone} data-testid="editor-notice">
@@ -257,6 +264,7 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
           )}
         </Alert>
       )}
+      {readOnly && <Alert data-testid="read-only">{t("readOnlyBanner", { owner: process.owner ?? "—" })}</Alert>}
       {missing.length > 0 && <Alert tone="warning" data-testid="missing-plugins">{t("missingPlugins", { list: missing.join(", "), count: missing.length })}</Alert>}
 
       <div className="grid grid-cols-[16rem_minmax(0,1fr)_22rem] items-start gap-4">
@@ -293,6 +301,7 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
             serverErrors={selected ? serverErrors[selected.id] : undefined}
             testing={runner.starting === selected?.id}
             onInputsChange={onInputsChange}
+            onRetriesChange={onRetriesChange}
             onVersionChange={(id, v) => void onVersionChange(id, v)}
             onConnect={connect}
             onDisconnect={(id) => void rf.deleteElements({ edges: [{ id }] })}
@@ -303,7 +312,20 @@ function Editor({ process, latestRun, save: saveAction, startRun }: { process: P
       </div>
 
       <ProblemList problems={problems} titleOf={titleOf} inputName={inputName} onSelect={select} />
-      <RunPanel run={runner.run} titleOf={titleOf} error={runner.error} />
+      <RunPanel
+        run={runner.run}
+        titleOf={titleOf}
+        error={runner.error}
+        actions={
+          <>
+            {!readOnly && runner.run?.status === "running" && (
+              <Button size="sm" variant="danger" onClick={() => void runner.cancel()}>{t("cancelRun")}</Button>
+            )}
+            {runner.run && <Link href={`/editor/${process.id}/runs/${runner.run.id}`} className="text-sm text-indigo-700 hover:underline">{t("runDetails")}</Link>}
+          </>
+        }
+      />
+      {footer}
       <p className="text-xs text-zinc-500">{t("shortcuts")}</p>
     </div>
   );

@@ -42,7 +42,7 @@ export function ProcessRowActions({
   rename,
   remove,
 }: {
-  process: { id: string; name: string; version: number };
+  process: { id: string; name: string; version: number; access: "owner" | "editor" | "viewer" };
   rename: (id: string, payload: unknown) => Promise<ActionResult<unknown>>;
   remove: (id: unknown) => Promise<ActionResult<{ name: string }>>;
 }) {
@@ -93,20 +93,24 @@ export function ProcessRowActions({
   }
   return (
     <div className="flex justify-end gap-2">
-      <Button size="sm" variant="secondary" onClick={() => (setName(process.name), setError(undefined), setEditing(true))}>{t("rename")}</Button>
-      <ConfirmButton
-        size="sm"
-        title={t("deleteTitle", { name: process.name })}
-        message={t("deleteMessage")}
-        confirmLabel={t("delete")}
-        cancelLabel={t("cancel")}
-        onConfirm={async () => {
-          const result = await remove(process.id);
-          if (result.ok) router.refresh();
-        }}
-      >
-        {t("delete")}
-      </ConfirmButton>
+      {process.access !== "viewer" && (
+        <Button size="sm" variant="secondary" onClick={() => (setName(process.name), setError(undefined), setEditing(true))}>{t("rename")}</Button>
+      )}
+      {process.access === "owner" && (
+        <ConfirmButton
+          size="sm"
+          title={t("deleteTitle", { name: process.name })}
+          message={t("deleteMessage")}
+          confirmLabel={t("delete")}
+          cancelLabel={t("cancel")}
+          onConfirm={async () => {
+            const result = await remove(process.id);
+            if (result.ok) router.refresh();
+          }}
+        >
+          {t("delete")}
+        </ConfirmButton>
+      )}
     </div>
   );
 }

@@ -12,14 +12,18 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
   const t = useTranslations("editor.runView");
   return (
     <div className="space-y-2 text-sm">
-      {node.error && <p className="break-words text-red-700" role={node.status === "failed" ? "alert" : undefined}>{node.error}</p>}
+      {node.error && (
+        <p className={node.status === "failed" ? "break-words text-red-700" : "break-words text-amber-800"} role={node.status === "failed" ? "alert" : undefined}>
+          {node.error}
+        </p>
+      )}
       {node.outputs && (
         <div>
           <p className="text-xs font-medium text-zinc-600">{t("outputs")}</p>
           <pre className="max-h-48 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs text-zinc-800" data-testid={`outputs-${node.nodeId}`}>{json(node.outputs)}</pre>
         </div>
       )}
-      {node.status !== "pending" && node.status !== "skipped" && (
+      {Object.keys(node.inputs).length > 0 && (
         <details>
           <summary className="cursor-pointer text-xs font-medium text-zinc-600">{t("inputs")}</summary>
           <pre className="mt-1 max-h-48 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs text-zinc-800">{json(node.inputs)}</pre>
@@ -40,13 +44,13 @@ export function NodeRunDetails({ node }: { node: NodeRunView }) {
 }
 
 /** The latest run (or node test): status, generation, and every node's status, duration and result; live while it runs. */
-export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string }) {
+export function RunPanel({ run, titleOf, error, actions, title }: { run: ProcessRunView | null; titleOf: (nodeId: string) => string; error?: string; actions?: React.ReactNode; title?: string }) {
   const t = useTranslations("editor.runView");
   const format = useFormatter();
   return (
     <Card data-testid="run-panel">
       <CardHeader
-        title={run?.onlyNode ? t("testTitle", { node: titleOf(run.onlyNode) }) : t("title")}
+        title={run?.onlyNode ? t("testTitle", { node: titleOf(run.onlyNode) }) : (title ?? t("title"))}
         description={
           run
             ? [
@@ -55,12 +59,20 @@ export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; 
               ].join(" · ")
             : undefined
         }
-        actions={run ? <span data-testid="run-status"><RunStatusBadge status={run.status} /></span> : undefined}
+        actions={
+          run || actions ? (
+            <span className="flex items-center gap-3">
+              {run && <span data-testid="run-status"><RunStatusBadge status={run.status} /></span>}
+              {actions}
+            </span>
+          ) : undefined
+        }
       />
       <CardBody className="space-y-3">
         {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
         {!run && !error && <p className="text-sm text-zinc-500">{t("none")}</p>}
         {run?.error && <p className="text-sm text-red-700">{run.error}</p>}
+        {run?.cancelledBy && <p className="text-sm text-amber-800" data-testid="run-cancelled-by">{t("cancelledBy", { user: run.cancelledBy })}</p>}
         {run && (
           <ol className="divide-y divide-zinc-100">
             {run.nodes.map((n) => (
@@ -74,6 +86,7 @@ export function RunPanel({ run, titleOf, error }: { run: ProcessRunView | null; 
                   {n.durationMs !== null && (
                     <p className="text-xs tabular-nums text-zinc-500">{format.number(n.durationMs / 1000, { style: "unit", unit: "second", maximumFractionDigits: 3 })}</p>
                   )}
+                  {n.attempts > 1 && <p className="text-xs text-zinc-500">{t("attempts", { count: n.attempts })}</p>}
                 </div>
                 <NodeRunDetails node={n} />
               </li>

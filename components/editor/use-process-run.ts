@@ -12,6 +12,7 @@ export function useProcessRun(
   processId: string,
   initial: ProcessRunView | null,
   startRun: (payload: unknown) => Promise<ActionResult<{ runId: string }>>,
+  cancelRun: (runId: unknown) => Promise<ActionResult<ProcessRunView>>,
 ) {
   const [run, setRun] = useState(initial);
   const [results, setResults] = useState(() => new Map((initial?.nodes ?? []).map((n) => [n.nodeId, n] as const)));
@@ -37,10 +38,11 @@ export function useProcessRun(
   );
 
   useEffect(() => {
-    if (!run || run.status !== "running") return;
+    // A cancelled run may still have a node stopping: followed until none runs.
+    if (!run || (run.status !== "running" && !run.nodes.some((n) => n.status === "running"))) return;
     const timer = setInterval(() => void fetchRun(run.id).catch(() => undefined), 700);
     return () => clearInterval(timer);
-  }, [run?.id, run?.status, fetchRun]); // eslint-disable-line react-hooks/exhaustive-deps -- follow the run by id and status
+  }, [run?.id, run?.status, run?.nodes, fetchRun]); // eslint-disable-line react-hooks/exhaustive-deps -- follow the run by id and status
 
   /** Runs the process (or one node) after `prepare` (saving) succeeds. */
   const start = useCallback(
@@ -59,5 +61,13 @@ export function useProcessRun(
     [startRun, fetchRun],
   );
 
-  return { run, results: results as ReadonlyMap<string, NodeRunView>, error, starting, start };
+  /** Cancels the run shown; its running nodes are stopped by the instances executing them. */
+  const cancel = useCallback(async () => {
+    if (!run) return;
+    const res = await cancelRun(run.id);
+    if (res.ok) show(res.data);
+    else setError(res.error);
+  }, [run, cancelRun, show]);
+
+  return { run, results: results as ReadonlyMap<string, NodeRunView>, error, starting, start, cancel };
 }

@@ -19,8 +19,12 @@ export async function AppShell({ user, children }: { user: SessionUser; children
           { href: "/users", label: t("users") },
           { href: "/audit", label: t("audit") },
           { href: "/editor", label: t("editor") },
+          { href: "/credentials", label: t("credentials") },
         ]
-      : [{ href: "/editor", label: t("editor") }];
+      : [
+          { href: "/editor", label: t("editor") },
+          { href: "/credentials", label: t("credentials") },
+        ];
   return (
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white">

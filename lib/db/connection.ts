@@ -13,6 +13,17 @@ export interface SqlSession {
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** PostgreSQL: the connection string (the job queue opens its own pool on it). */
+  url?: string;
+  /**
+   * PGlite: SQL on its one connection, shared with Prisma (the job queue sends its statements through it). Without
+   * parameters the text may hold several statements; the last one's rows are returned. `transaction` holds the
+   * connection for `fn`, so nothing else runs inside it.
+   */
+  sql?: {
+    query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+    transaction<T>(fn: (query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>) => Promise<T>): Promise<T>;
+  };
   /** Runs `fn` on one dedicated connection (session-level advisory locks need that). */
   withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -43,6 +54,10 @@ async function openPGlite(dir?: string): Promise<Database> {
     return {
       prisma,
       kind: "pglite",
+      sql: {
+        query: async (text, values) => (values?.length ? await pg.query(text, values as never[]) : ((await pg.exec(text)).at(-1) ?? { rows: [] })),
+        transaction: (fn) => pg.transaction((tx) => fn(async (text, values) => (values?.length ? await tx.query(text, values as never[]) : ((await tx.exec(text)).at(-1) ?? { rows: [] })))),
+      },
       withSession: (fn) => fn(session),
       async close() {
         await prisma.$disconnect();
@@ -63,6 +78,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     prisma,
     kind: "postgres",
+    url,
     async withSession(fn) {
       const client = new Client({ connectionString: url });
       await client.connect();

@@ -1,4 +1,6 @@
-import { createTranslator } from "next-intl";
+// use-intl/core (what next-intl re-exports) rather than next-intl: it loads without React, so CLIs and the queue
+// workers of test instances (run with --conditions=react-server) can translate too.
+import { createTranslator } from "use-intl/core";
 import en from "../../messages/en.json";
 import zhCN from "../../messages/zh-CN.json";
 import type { Locale } from "./config";

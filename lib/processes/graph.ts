@@ -8,16 +8,22 @@ import { z } from "../validations/zod";
 
 /** Node ids: short, URL- and template-safe (`{{nodes.<id>.outputs.<key>}}`). */
 export const NODE_ID = /^[A-Za-z0-9_-]{1,32}$/;
-export const MAX_NODES = 500;
-export const MAX_EDGES = 2000;
+/** 1,000 plugin nodes plus Start and End (a 1,000-node fan-out is a benchmarked shape, BENCHMARKS.md P12). */
+export const MAX_NODES = 1002;
+export const MAX_EDGES = 4000;
 
 const ZNodeId = z.string().regex(NODE_ID, { error: "invalid" });
 const ZPosition = z.object({ x: z.number().finite(), y: z.number().finite() });
+
+/** Most attempts a node may have after its first (its retry policy; default none). */
+export const MAX_RETRIES = 5;
 
 export const ZPluginNodeData = z.object({
   code: z.string().min(1).max(64),
   version: z.string().min(1).max(64),
   inputs: z.record(z.string().max(64), z.unknown()).default({}),
+  /** Attempts after a failed first one (the plugin failed, timed out, or the instance running it stopped). */
+  retries: z.number({ error: "invalid_type" }).int({ error: "invalid_type" }).min(0, { error: "invalid_type" }).max(MAX_RETRIES, { error: "invalid_type" }).optional(),
 });
 
 export const ZGraphNode = z.discriminatedUnion("type", [

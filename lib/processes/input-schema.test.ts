@@ -55,11 +55,20 @@ describe("input validation from plugin definitions", () => {
     expect(validateInputs(f, { j: "plain text" }, "run")).toEqual({ ok: true, values: { j: "plain text" } });
   });
 
-  it("text: strings only, capped, and a secret is a string like any other", () => {
-    const f = [field({ key: "t", type: "text" }), field({ key: "s", type: "secret" })];
+  it("text: strings only, capped", () => {
+    const f = [field({ key: "t", type: "text" })];
     expect(validateInputs(f, { t: 5 }, "save")).toEqual({ ok: false, errors: { t: { key: "invalid_type" } } });
     expect(validateInputs(f, { t: "x".repeat(INPUT_MAX.text + 1) }, "save")).toEqual({ ok: false, errors: { t: { key: "too_long", values: { max: INPUT_MAX.text } } } });
-    expect(validateInputs(f, { s: "hunter2" }, "save")).toEqual({ ok: true, values: { s: "hunter2" } });
+  });
+
+  it("a secret input stores a credential reference, never a value; at run time it is the decrypted string", () => {
+    const f = [field({ key: "s", type: "secret" })];
+    expect(validateInputs(f, { s: "hunter2" }, "save")).toEqual({ ok: false, errors: { s: { key: "credential_required" } } });
+    expect(validateInputs(f, { s: "{{nodes.ab12cd34.outputs.echo}}" }, "save")).toEqual({ ok: false, errors: { s: { key: "credential_required" } } });
+    expect(validateInputs(f, { s: { credential: "ck1" } }, "save")).toEqual({ ok: true, values: { s: { credential: "ck1" } } });
+    expect(validateInputs(f, { s: { credential: "ck1", value: "x" } }, "save")).toEqual({ ok: false, errors: { s: { key: "credential_required" } } });
+    expect(validateInputs(f, { s: "hunter2" }, "run")).toEqual({ ok: true, values: { s: "hunter2" } });
+    expect(validateInputs(f, { s: { credential: "ck1" } }, "run")).toEqual({ ok: false, errors: { s: { key: "invalid_type" } } });
   });
 
   it("unknown inputs are refused", () => {

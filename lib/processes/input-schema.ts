@@ -1,5 +1,6 @@
 import { z } from "../validations/zod";
 import type { PluginDescriptor } from "../plugins/contract";
+import { isCredentialRef } from "./credential-ref";
 import { hasMalformedReference, isWholeReference } from "./templates";
 
 /**
@@ -7,7 +8,8 @@ import { hasMalformedReference, isWholeReference } from "./templates";
  * form (browser) and the server: on save a value must be valid or be a reference to an earlier node's output
  * (`mode: "save"`); at run time, after the references are resolved, it must be valid (`mode: "run"`).
  *
- * Stored forms: text/textarea/secret → string; number → number; boolean → boolean; select → an option's value;
+ * Stored forms: text/textarea → string; secret → a credential reference `{ credential: id }` (never the value;
+ * at run time the decrypted string); number → number; boolean → boolean; select → an option's value;
  * json → the JSON text as typed (parsed at run time). A blank value ("", null, missing) is "not given": the
  * field's default applies at run time, and a required field without a default is an error.
  */
@@ -30,6 +32,7 @@ export type InputErrorKey =
   | "reference_invalid"
   | "reference_unavailable"
   | "reference_no_output"
+  | "credential_required"
   | "unknown_field";
 
 export interface InputError {
@@ -51,9 +54,14 @@ function checkValue(f: InputField, v: unknown, mode: InputMode): Checked {
   // On save, any non-text field may hold exactly one reference; it is checked again after resolution.
   const deferred = mode === "save" && isWholeReference(v);
   switch (f.type) {
+    case "secret":
+      // Stored processes hold references only: a value typed into a process would be readable by all who open it.
+      if (mode === "save") return isCredentialRef(v) ? { value: v } : { key: "credential_required" };
+      if (typeof v !== "string") return { key: "invalid_type" };
+      if (v.length > INPUT_MAX.secret) return { key: "too_long", values: { max: INPUT_MAX.secret } };
+      return { value: v };
     case "text":
-    case "textarea":
-    case "secret": {
+    case "textarea": {
       if (typeof v !== "string") return { key: "invalid_type" };
       if (v.length > INPUT_MAX[f.type]) return { key: "too_long", values: { max: INPUT_MAX[f.type] } };
       if (mode === "save" && hasMalformedReference(v)) return { key: "reference_invalid" };

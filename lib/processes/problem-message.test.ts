@@ -13,7 +13,7 @@ const CODES: Record<GraphProblemCode, true> = {
 };
 const INPUT_ERRORS: Record<InputErrorKey, true> = {
   required: true, too_long: true, invalid_type: true, number_invalid: true, boolean_invalid: true, invalid_choice: true,
-  json_invalid: true, reference_invalid: true, reference_unavailable: true, reference_no_output: true, unknown_field: true,
+  json_invalid: true, reference_invalid: true, reference_unavailable: true, reference_no_output: true, unknown_field: true, credential_required: true,
 };
 
 describe("problem messages", () => {

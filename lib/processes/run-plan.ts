@@ -1,17 +1,20 @@
 import { isPluginNode, type Graph } from "./graph";
 import { adjacency, ancestorsOf, topologicalOrder } from "./order";
-import type { Outputs } from "./templates";
 
 /**
- * The order a run executes plugin nodes in, and what happens when one fails: nodes downstream of a failed node
- * are skipped (naming the node that failed); nodes on other branches still run; the run fails.
+ * How a run's plugin nodes depend on each other. A run executes as jobs on a queue (lib/server/processes): the
+ * nodes without upstream nodes are enqueued first; when a node succeeds, each node after it (`next`) whose
+ * upstream nodes have all succeeded is enqueued (advance-run.ts, in one statement); when one fails, every node
+ * downstream of it is skipped (naming it) while nodes on other branches still run, and the run fails.
  */
 
 export interface RunPlan {
-  /** Plugin node ids in the order they run (topological; ties in graph order). */
+  /** Plugin node ids in a topological order (ties in graph order): how run records list them. */
   order: string[];
   /** Per node: the plugin nodes upstream of it, the only ones whose outputs it may reference. */
   upstream: Map<string, Set<string>>;
+  /** Per node: the nearest plugin nodes after it in the run (through Start/End), the ones to consider when it succeeds. */
+  next: Map<string, string[]>;
 }
 
 /** The plan for a whole run, or for one node ("Test node"). The graph must be free of cycles. */
@@ -21,43 +24,42 @@ export function planRun(graph: Graph, onlyNode?: string): RunPlan {
   const plugins = new Set(graph.nodes.filter(isPluginNode).map((n) => n.id));
   const adj = adjacency(graph);
   const order = sorted.order.filter((id) => plugins.has(id) && (onlyNode === undefined || id === onlyNode));
+  const inRun = new Set(order);
   const upstream = new Map(order.map((id) => [id, new Set([...ancestorsOf(adj, id)].filter((a) => plugins.has(a)))]));
-  return { order, upstream };
+  const rank = new Map(sorted.order.map((id, i) => [id, i]));
+  const next = new Map(order.map((id) => [id, nearestPlugins(adj.children, id, plugins).filter((n) => inRun.has(n)).sort((a, b) => rank.get(a)! - rank.get(b)!)]));
+  return { order, upstream, next };
 }
 
-export type NodeOutcome = { status: "succeeded"; outputs: Record<string, unknown> | null } | { status: "failed" };
-export type NodeStatus = "succeeded" | "failed" | "skipped";
-
-export interface PlanHooks {
-  /** Runs one node with the outputs of the nodes upstream of it (succeeded ones only). Must not throw. */
-  run(nodeId: string, outputs: Outputs): Promise<NodeOutcome>;
-  /** Records that a node was skipped because `failedNode` (upstream of it) failed. */
-  skip(nodeId: string, failedNode: string): Promise<void>;
-  /** Outputs known before the run (a "Test node" run borrows them from earlier runs). */
-  seed?: Outputs;
-}
-
-/** Runs the plan's nodes one after another. */
-export async function executePlan(plan: RunPlan, hooks: PlanHooks): Promise<{ status: "succeeded" | "failed"; statuses: Map<string, NodeStatus> }> {
-  const statuses = new Map<string, NodeStatus>();
-  const outputs = new Map(hooks.seed ?? []);
-  /** For a failed or skipped node: the failed node at the root of it. */
-  const cause = new Map<string, string>();
-  for (const id of plan.order) {
-    const upstream = plan.upstream.get(id) ?? new Set<string>();
-    const blocked = [...upstream].find((u) => cause.has(u));
-    if (blocked) {
-      cause.set(id, cause.get(blocked)!);
-      statuses.set(id, "skipped");
-      await hooks.skip(id, cause.get(blocked)!);
-      continue;
-    }
-    const visible = new Map([...outputs].filter(([k]) => upstream.has(k) && !cause.has(k)));
-    const outcome = await hooks.run(id, visible);
-    statuses.set(id, outcome.status);
-    if (outcome.status === "succeeded") outputs.set(id, outcome.outputs ?? {});
-    else cause.set(id, id);
+function nearestPlugins(children: Map<string, string[]>, from: string, plugins: Set<string>): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>([from]);
+  const stack = [...(children.get(from) ?? [])];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (plugins.has(id)) found.add(id);
+    else stack.push(...(children.get(id) ?? []));
   }
-  const ok = [...statuses.values()].every((s) => s === "succeeded");
-  return { status: ok ? "succeeded" : "failed", statuses };
+  return [...found];
+}
+
+/** The nodes a run starts with: no upstream node in the run. */
+export function firstNodes(plan: RunPlan): string[] {
+  const inRun = new Set(plan.order);
+  return plan.order.filter((id) => ![...plan.upstream.get(id)!].some((u) => inRun.has(u)));
+}
+
+/** Every node downstream of `nodeId` (what its failure skips). */
+export function downstreamOf(next: (id: string) => readonly string[], nodeId: string): string[] {
+  const out = new Set<string>();
+  const stack = [...next(nodeId)];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...next(id));
+  }
+  return [...out];
 }

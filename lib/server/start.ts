@@ -1,34 +1,39 @@
 import { closeDatabase, db } from "../db";
 import { logger } from "../log";
+import { moveSecretInputs } from "./credentials/move-secret-inputs";
+import { startRunWorkers, stopRunWorkers } from "./jobs/job-worker";
 import { prepareDatabase } from "./prepare-database";
-import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
-import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
+import { onRuntimeLoaded, reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
 import { startSync } from "./sync/start-sync";
 
 /**
  * Server start: check APP_SECRET, open the DB (migrating the embedded one), create the first admin
  * (prepare-database.ts), load the active generation from the cache (in the background: start-up never waits on the
- * cache or a remote), and follow activations by polling.
+ * cache or a remote), follow activations by polling, and execute process-run node jobs from the queue.
  * SYNC_ON_START=if-empty (default) runs a first sync when no generation exists yet, so a new install shows plugins.
  */
 export async function startServer(): Promise<void> {
   try {
-    const database = await prepareDatabase();
-    if (database.kind === "pglite") {
-      const interrupted = await failInterruptedRuns();
-      if (interrupted) logger.warn(`${interrupted} process run(s) interrupted by the last stop marked failed`);
-    }
+    await prepareDatabase();
   } catch (err) {
     // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
     logger.error(`cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
+  // Secret inputs stored in plain text before credentials existed become credentials once the plugins say which
+  // inputs are secret: after each load of a generation.
+  onRuntimeLoaded((rt) => void moveSecretInputs(rt.registry).catch((err) => logger.error({ err }, "moving secret inputs into credentials failed")));
   startRuntime();
   void firstSync();
+  // Process runs: this instance executes node jobs from the queue (any instance's runs).
+  void startRunWorkers().catch((err) => logger.error(`process run workers not started: ${(err as Error).message}`));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       stopRuntime();
-      closeDatabase()
+      // Nodes running here get a moment to finish; the jobs of those that do not are expired and retried elsewhere.
+      Promise.race([stopRunWorkers(), new Promise((r) => setTimeout(r, 10_000).unref())])
+        .catch(() => undefined)
+        .then(() => closeDatabase())
         .catch(() => undefined)
         .finally(() => process.exit(0));
     });

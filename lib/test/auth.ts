@@ -11,9 +11,14 @@ export async function signInAs(role: "admin" | "member"): Promise<{ id: string; 
   const user = await (await db()).user.create({
     data: { username: `${role}_${process.pid}_${++n}`, role, passwordHash: "x" },
   });
+  await signInAsUser(user);
+  return user;
+}
+
+/** Puts a session cookie for an existing user in the test cookie jar (switching between two users). */
+export async function signInAsUser(user: { id: string }): Promise<void> {
   testCookies.clear();
   testCookies.set(SESSION_COOKIE, await sealData({ userId: user.id }, { password: deriveKey("session").toString("base64url") }));
-  return user;
 }
 
 export function signOut(): void {

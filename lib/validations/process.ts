@@ -25,7 +25,7 @@ export const ZProcessUpdate = z.strictObject({
 });
 export type TProcessUpdate = z.input<typeof ZProcessUpdate>;
 
-/** Start a run of the whole process, or of one node ("Test node"). */
-export const ZRunRequest = z.strictObject({ nodeId: z.string().min(1).max(32).optional() });
+/** Start a run of the whole process, of one node ("Test node"), or again with an earlier run's inputs ("Re-run"). */
+export const ZRunRequest = z.strictObject({ nodeId: z.string().min(1).max(32).optional(), rerunOf: z.string().min(1).max(64).optional() });
 
 export const ZProcessId = z.string().min(1).max(64);

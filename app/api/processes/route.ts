@@ -5,8 +5,8 @@ import { ZProcessCreate } from "@/lib/validations/process";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/processes - every process with its last run (signed-in users)
-export const GET = withRole("member", {}, () => findProcesses());
+// GET /api/processes - the processes the user may see (own, shared with them; admins: all) with their last run
+export const GET = withRole("member", {}, ({ user }) => findProcesses(user));
 
-// POST /api/processes - create a process with Start and End nodes
-export const POST = withRole("member", { body: ZProcessCreate, status: 201 }, ({ input, user }) => createProcess(input, user.username));
+// POST /api/processes - create a process with Start and End nodes, owned by the caller (409 beyond the per-user cap)
+export const POST = withRole("member", { body: ZProcessCreate, status: 201 }, ({ input, user }) => createProcess(input, user));

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Process, ProcessRun, ProcessRunNode } from "@prisma/client";
 import { isPluginNode, ZGraph, type Graph } from "../../processes/graph";
+import type { Access } from "../sharing/access";
 
 /** A process in the list. */
 export interface ProcessSummary {
@@ -13,6 +14,10 @@ export interface ProcessSummary {
   updatedBy: string;
   updatedAt: string;
   lastRun: { id: string; status: ProcessRun["status"]; startedAt: string } | null;
+  /** The owner's username (null: the owner was deleted; admins only). */
+  owner: string | null;
+  /** What the reader may do: owner (also admins), editor or viewer. */
+  access: Access;
 }
 
 /** A process as the editor loads it. */
@@ -33,6 +38,9 @@ export interface NodeRunView {
   logs: string[];
   error: string | null;
   durationMs: number | null;
+  /** Attempts started (more than 1: retried) and the instance that ran the last one. */
+  attempts: number;
+  instance: string | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -46,6 +54,9 @@ export interface ProcessRunView {
   actor: string;
   /** Set for a "Test node" run. */
   onlyNode: string | null;
+  /** The run this one repeated. */
+  rerunOf: string | null;
+  cancelledBy: string | null;
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
@@ -55,7 +66,9 @@ export interface ProcessRunView {
 /** The stored graph; a row written outside the app that does not parse is an error, not an empty process. */
 export const graphOf = (row: Pick<Process, "graph">): Graph => ZGraph.parse(row.graph);
 
-export function toProcessSummary(row: Process & { runs?: ProcessRun[] }): ProcessSummary {
+type Owned = { owner?: { username: string } | null };
+
+export function toProcessSummary(row: Process & Owned & { runs?: ProcessRun[] }, access: Access): ProcessSummary {
   const last = row.runs?.[0];
   const graph = ZGraph.safeParse(row.graph);
   return {
@@ -67,11 +80,15 @@ export function toProcessSummary(row: Process & { runs?: ProcessRun[] }): Proces
     updatedBy: row.updatedBy,
     updatedAt: row.updatedAt.toISOString(),
     lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt.toISOString() } : null,
+    owner: row.owner?.username ?? null,
+    access,
   };
 }
 
-export function toProcessDetail(row: Process): ProcessDetail {
+export function toProcessDetail(row: Process & Owned, access: Access): ProcessDetail {
   return {
+    owner: row.owner?.username ?? null,
+    access,
     id: row.id,
     name: row.name,
     description: row.description,
@@ -92,6 +109,8 @@ export function toRunView(run: ProcessRun & { nodes: ProcessRunNode[] }): Proces
     generation: run.generation,
     actor: run.actor,
     onlyNode: run.onlyNode,
+    rerunOf: run.rerunOf,
+    cancelledBy: run.cancelledBy,
     error: run.error,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
@@ -107,6 +126,8 @@ export function toRunView(run: ProcessRun & { nodes: ProcessRunNode[] }): Proces
         logs: Array.isArray(n.logs) ? (n.logs as string[]) : [],
         error: n.error,
         durationMs: n.durationMs,
+        attempts: n.attempts,
+        instance: n.instance,
         startedAt: n.startedAt?.toISOString() ?? null,
         finishedAt: n.finishedAt?.toISOString() ?? null,
       })),

@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
-import { lineLogger } from "../../log";
+import { lineLogger, scrub } from "../../log";
 import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
@@ -33,6 +33,7 @@ const g = globalThis as unknown as {
   __opsflowRuntimePoll?: NodeJS.Timeout;
   /** Retired runtimes that runs still hold: their pools and local files stay until released. */
   __opsflowRuntimeHeld?: Set<Runtime>;
+  __opsflowRuntimeListeners?: Set<(rt: Runtime) => void>;
 };
 const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 
@@ -47,7 +48,11 @@ function newPool(name: string): ExecutionPool {
   pool.execute = async (req) => {
     const result = await execute(req);
     recordExecution(req.descriptor.code, result.status, result.durationMs / 1000);
-    if (result.status !== "succeeded") log("warn", `plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`);
+    if (result.status !== "succeeded") {
+      // Plugin errors may quote their inputs: the values of secret inputs (opened credentials) never reach the log.
+      const secrets = req.descriptor.inputs.filter((f) => f.type === "secret").map((f) => req.inputs[f.key]).filter((v): v is string => typeof v === "string");
+      log("warn", scrub(`plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`, secrets));
+    }
     return result;
   };
   return pool;
@@ -65,6 +70,14 @@ function builtinsOnly(): Runtime {
   };
 }
 
+const listeners = () => (g.__opsflowRuntimeListeners ??= new Set());
+
+/** Calls `fn` with each runtime this instance starts serving (after every load of a generation). */
+export function onRuntimeLoaded(fn: (rt: Runtime) => void): () => void {
+  listeners().add(fn);
+  return () => listeners().delete(fn);
+}
+
 /** The current runtime (built-ins only until the first load finishes). */
 export function getRuntime(): Runtime {
   g.__opsflowRuntime ??= builtinsOnly();
@@ -76,8 +89,16 @@ export function getRuntime(): Runtime {
  * current runtime, but a held one keeps its pool and files until `release()`.
  */
 export function holdRuntime(): { runtime: Runtime; release: () => void } {
-  const rt = getRuntime();
+  return hold(getRuntime());
+}
+
+/** How long a retired runtime no run holds stays open: the next node of a run pinned to it reuses its hosts. */
+const RETIRED_LINGER_MS = 30_000;
+const closing = new WeakMap<Runtime, NodeJS.Timeout>();
+
+function hold(rt: Runtime): { runtime: Runtime; release: () => void } {
   rt.holds++;
+  clearTimeout(closing.get(rt));
   let released = false;
   return {
     runtime: rt,
@@ -86,11 +107,51 @@ export function holdRuntime(): { runtime: Runtime; release: () => void } {
       released = true;
       rt.holds--;
       if (rt.retired && rt.holds === 0) {
-        held().delete(rt);
-        void rt.pool.close().catch(() => undefined);
+        const timer = setTimeout(() => {
+          if (rt.holds > 0) return;
+          held().delete(rt);
+          void rt.pool.close().catch(() => undefined);
+        }, RETIRED_LINGER_MS);
+        timer.unref();
+        closing.set(rt, timer);
       }
     },
   };
+}
+
+const pinnedLoads = new Map<number, Promise<Runtime>>();
+
+/**
+ * The runtime of `generation`, held: a process run is pinned to the generation it started on, and its nodes may
+ * run on any instance, one that serves another generation by now included. The current runtime when it is that
+ * generation (built-ins only, `null`, are in every generation), a retired one still open, or the generation loaded
+ * from the cache (materialised and verified like any) as a retired runtime. Throws when it cannot be loaded.
+ */
+export async function holdGeneration(generation: number | null): Promise<{ runtime: Runtime; release: () => void }> {
+  const current = getRuntime();
+  if (generation === null || current.generation === generation) return hold(current);
+  for (const rt of held()) if (rt.generation === generation) return hold(rt);
+  let loading = pinnedLoads.get(generation);
+  if (!loading) {
+    loading = loadPinned(generation).finally(() => pinnedLoads.delete(generation));
+    pinnedLoads.set(generation, loading);
+  }
+  const rt = await loading;
+  return hold(rt);
+}
+
+async function loadPinned(generation: number): Promise<Runtime> {
+  const loaded = await materializeGeneration({ cache: await openCache(), generation, runtimeRoot: runtimeRoot(), log });
+  const rt: Runtime = {
+    generation,
+    registry: buildRegistry({ generation, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
+    pool: newPool(`g${generation}-pinned`),
+    loaded,
+    holds: 0,
+    retired: true,
+  };
+  held().add(rt);
+  return rt;
 }
 
 /** The active generation id in the DB (null when none). */
@@ -158,6 +219,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     retired: false,
   };
   g.__opsflowRuntime = next;
+  for (const fn of listeners()) fn(next);
   const problem = loaded.origin === "local" ? "the cache is unreachable: serving the verified local copy" : null;
   setStatus(next, activeInDb, problem);
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);

@@ -41,7 +41,9 @@ export async function activateGeneration(prisma: PrismaClient, id: number): Prom
 export async function collectGarbage(prisma: PrismaClient, cache: CacheStore, keep = keepGenerations()): Promise<number[]> {
   const all = await prisma.generation.findMany({ where: { cacheLocation: cache.location, status: { in: ["active", "ready"] } }, orderBy: { id: "desc" } });
   const ready = all.filter((g) => g.status === "ready");
-  const kept = new Set([...all.filter((g) => g.status === "active"), ...ready.slice(0, keep)].map((g) => g.id));
+  // A process run in progress is pinned to its generation: its later nodes (on any instance) still load it.
+  const pinned = await prisma.processRun.findMany({ where: { status: "running", generation: { not: null } }, distinct: ["generation"], select: { generation: true } });
+  const kept = new Set([...all.filter((g) => g.status === "active"), ...ready.slice(0, keep)].map((g) => g.id).concat(pinned.map((r) => r.generation!)));
   const doomed = all.filter((g) => !kept.has(g.id)).map((g) => g.id);
   if (!doomed.length) return [];
   await prisma.generation.updateMany({ where: { id: { in: doomed } }, data: { status: "deleted" } });

@@ -33,6 +33,8 @@ export const plugins = [
       const text = inputs.upper ? String(inputs.message).toUpperCase() : String(inputs.message);
       const echo = Array.from({ length: Math.max(1, Number(inputs.repeat) || 1) }, () => text).join(" ");
       ctx.log(`echoing ${echo.length} characters at level ${inputs.level ?? "info"}`);
+      // Shows that a credential reached the plugin without ever showing its value.
+      if (inputs.apiKey) ctx.log(`API key received (${String(inputs.apiKey).length} characters)`);
       return { echo, length: echo.length };
     },
   },
