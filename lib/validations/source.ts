@@ -51,6 +51,8 @@ export function sourceInputSchema(policy: UrlPolicy) {
   return z
     .discriminatedUnion("kind", variants as unknown as [Variants, ...Variants[]], { error: "kind_invalid" })
     .superRefine((source, ctx) => {
+      const problem = (SOURCE_SPECS[source.kind] as unknown as SourceKindSpec).check?.(source as never);
+      if (problem) ctx.addIssue({ code: "custom", message: problem.key, path: [problem.field] });
       const seen = new Set<string>();
       source.pluginSets.forEach((set, i) => {
         if (seen.has(set.submodule)) {

@@ -18,6 +18,8 @@ export interface SourceKindSpec<
   kind: K;
   /** The kind's fields of the source input: settings and secrets (secrets write-only, blank = keep). */
   input: (policy: UrlPolicy) => F;
+  /** Rules across the kind's fields (e.g. basic auth needs a username): the field and the validation key. */
+  check?: (input: z.output<z.ZodObject<F>>) => { field: string; key: string } | null;
   /** The stored, non-secret settings (PluginSource.settings), parsed on every read. */
   settings: z.ZodType<S>;
   /** The input fields that are secrets, sealed together in PluginSource.secret. */
@@ -66,9 +68,9 @@ export const defineSourceKind = <K extends string, F extends z.ZodRawShape, S ex
 ) => spec;
 
 /** The decrypted secrets of a spec's kind (never logged). */
-export type SecretsOf<T> = T extends SourceKindSpec<string, z.ZodRawShape, Record<string, unknown>, infer X> ? { [P in X]?: string } : never;
+export type SecretsOf<T> = T extends SourceKindSpec<infer _K, infer _F, infer _S, infer X, infer _N> ? { [P in X]?: string } : never;
 /** The stored settings of a spec's kind. */
-export type SettingsOf<T> = T extends SourceKindSpec<string, z.ZodRawShape, infer S> ? S : never;
+export type SettingsOf<T> = T extends SourceKindSpec<infer _K, infer _F, infer S, infer _X, infer _N> ? S : never;
 
 /** "AKIA…7Q": enough to recognise a key, not to use it. */
 export function maskKey(key: string): string {
