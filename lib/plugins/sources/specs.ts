@@ -1,5 +1,6 @@
 import { fsSpec } from "./fs/spec";
 import { gitSpec } from "./git/spec";
+import { httpSpec } from "./http/spec";
 import { s3Spec } from "./s3/spec";
 import type { SecretsOf, SettingsOf, SourceKindSpec } from "./spec";
 
@@ -8,7 +9,7 @@ import type { SecretsOf, SettingsOf, SourceKindSpec } from "./spec";
  * with the fetchers, is in ./index.ts. A new kind is a folder with spec.ts, fetcher.ts and index.ts, named here and
  * there, plus its value in the Prisma enum SourceKind.
  */
-export const SOURCE_SPECS = { git: gitSpec, s3: s3Spec, fs: fsSpec } as const;
+export const SOURCE_SPECS = { git: gitSpec, s3: s3Spec, fs: fsSpec, http: httpSpec } as const;
 
 export type SourceKind = keyof typeof SOURCE_SPECS;
 export const SOURCE_KINDS = Object.keys(SOURCE_SPECS) as [SourceKind, ...SourceKind[]];
