@@ -23,7 +23,7 @@ export const httpSpec = defineSourceKind({
     sha256: line(64)
       .default("")
       .transform((s) => s.toLowerCase())
-      .refine((s) => s === "" || /^[0-9a-f]{64}$/.test(s), { error: "sha256_format" }),
+      .refine((s) => s === "" || /^[0-9a-f]{64}$/.test(s), { error: "digest_format" }),
     strip: z.enum(HTTP_STRIP, { error: "invalid_choice" }).default("0"),
   }),
   check: (input) => (input.auth === "basic" && !input.username ? { field: "username", key: "required" } : null),
