@@ -1,15 +1,13 @@
 import { createHash } from "node:crypto";
-import fsSync from "node:fs";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import pLimit from "p-limit";
-import { objectKey, manifestKey, type CacheStore } from "../cache/types";
+import { manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
-import { describeSet, type DescribeOptions } from "../describe/describe-set";
 import { fetchers as defaultFetchers } from "../sources";
-import { inspectSet, SYNC_READ_MAX, type InspectedSet, type SetLimits } from "../stage/inspect-set";
-import type { FetchLimits, FetchResult, SecretsByKind, SettingsByKind, SourceKind } from "../types";
+import type { DescribeOptions } from "../describe/describe-set";
+import type { SetLimits } from "../stage/inspect-set";
+import { buildSets } from "./build-sets";
+import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
 
 export interface SyncSetInput {
@@ -82,7 +80,7 @@ export const configHash = (s: SyncSetInput) =>
   createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
 
 /** One line for a failure: the message only (no stack; fetchers never put secrets in messages). */
-const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 500);
+export const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 500);
 
 /**
  * Builds generation `opts.generation`: every enabled source fetched (or reused when its revision and set config are
@@ -218,111 +216,4 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const failed = results.filter((r) => r.status === "failed").length;
   const status = results.length > 0 && failed === results.length ? "failed" : failed > 0 || results.some((r) => r.status === "partial") || checked.clashes.length ? "partial" : "succeeded";
   return { manifest: checked, results, status };
-}
-
-/** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
-const setConcurrencyOf = (opts: SyncOptions) => Math.max(1, opts.setConcurrency ?? Math.min(4, os.availableParallelism()));
-
-type Built = { ok: true; entry: SetEntry } | { ok: false; error: string } | null;
-
-/**
- * Builds the sets of one fetched source that `needed` selects (the others are null: reused): stage and check each
- * set, describe them, store their files. Describing starts a plugin host process, and a host per set dominated a
- * large cold sync (P1 in BENCHMARKS.md), so every set's modules are first described in ONE host (which may read
- * those sets' directories only); a set with any error there is described again in a host of its own, so one broken
- * or hostile set never fails the others.
- */
-async function buildSets(
-  opts: SyncOptions,
-  source: string,
-  sets: SyncSetInput[],
-  needed: (set: SyncSetInput) => boolean,
-  root: string,
-  fetched: FetchResult,
-  known: Set<string>,
-  log: (level: LogLevel, line: string, set?: string) => void,
-): Promise<Built[]> {
-  const staged = await pLimit(setConcurrencyOf(opts)).map(sets, async (set) => {
-    if (!needed(set)) return null;
-    try {
-      return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits, fetched.digests) };
-    } catch (err) {
-      return { ok: false as const, error: reasonOf(err) };
-    }
-  });
-  // The files are stored while the host describes (the server is idle meanwhile). A set that then fails to
-  // describe leaves unreferenced objects, as an interrupted sync does: no manifest names them and GC removes them.
-  const storeLane = pLimit(setConcurrencyOf(opts));
-  const stored = staged.map((st) => {
-    if (opts.dryRun || !st?.ok) return null;
-    const storing = storeLane(() => storeFiles(opts.cache, st.inspected, known));
-    storing.catch(() => undefined); // awaited in the set's turn below
-    return storing;
-  });
-  // Module entries are tagged with the set's index: nested submodules may share an entry.
-  const batchable = staged.flatMap((st, i) => (st?.ok ? [{ i, inspected: st.inspected }] : []));
-  const batch =
-    batchable.length > 1
-      ? await describeSet(
-          root,
-          batchable.flatMap(({ i, inspected }) => inspected.modules.map((m) => ({ entry: `${i}:${m.entry}`, file: `${sets[i].submodule}/${m.file}` }))),
-          // The host reads the sets' directories, not the rest of the source.
-          { ...opts.describe, read: batchable.map(({ inspected }) => inspected.dir) },
-        )
-      : null;
-  const ofSet = <T extends { module: string }>(list: T[], i: number) =>
-    list.filter((x) => x.module.startsWith(`${i}:`)).map((x) => ({ ...x, module: x.module.slice(`${i}:`.length) }));
-
-  return pLimit(setConcurrencyOf(opts)).map(sets, async (set, i): Promise<Built> => {
-    const st = staged[i];
-    if (!st) return null;
-    if (!st.ok) return st;
-    const { inspected } = st;
-    try {
-      let described = batch ? { descriptors: ofSet(batch.descriptors, i), errors: ofSet(batch.errors, i) } : null;
-      if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
-      if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
-      await stored[i];
-      log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
-      return {
-        ok: true,
-        entry: {
-          source,
-          submodule: set.submodule,
-          version: set.version,
-          importModules: set.importModules,
-          configHash: configHash(set),
-          revision: fetched.revision,
-          status: "fresh",
-          syncedAt: new Date().toISOString(),
-          files: inspected.files,
-          modules: inspected.modules,
-          plugins: described.descriptors,
-          errors: [],
-        },
-      };
-    } catch (err) {
-      return { ok: false, error: reasonOf(err) };
-    }
-  });
-}
-
-/**
- * Stores a set's files in the cache's objects/ (once per content); the bytes stored are the bytes hashed. The
- * staged copy is private to this run, and small files are read with one synchronous call (see inspectSet), with a
- * yield to the event loop every 64 files.
- */
-async function storeFiles(cache: CacheStore, inspected: InspectedSet, known: Set<string>): Promise<void> {
-  let count = 0;
-  for (const file of inspected.files) {
-    if (known.has(file.sha256)) continue;
-    if (++count % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-    if (!(await cache.has(objectKey(file.sha256)))) {
-      const staged = path.join(inspected.dir, ...file.path.split("/"));
-      const body = file.size <= SYNC_READ_MAX ? fsSync.readFileSync(staged) : await fs.readFile(staged);
-      if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
-      await cache.put(objectKey(file.sha256), body);
-    }
-    known.add(file.sha256);
-  }
 }
