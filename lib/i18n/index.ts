@@ -1,4 +1,5 @@
-import { createTranslator } from "next-intl";
+// use-intl/core (which next-intl re-exports) has no React: it also loads in the CLIs and plain-Node scripts.
+import { createTranslator } from "use-intl/core";
 import en from "../../messages/en.json";
 import zhCN from "../../messages/zh-CN.json";
 import type { Locale } from "./config";
