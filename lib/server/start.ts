@@ -1,15 +1,16 @@
-import { closeDatabase, db } from "../db";
+import { closeDatabase } from "../db";
+import { firstLine } from "../errors";
 import { logger } from "../log";
+import { runFirstSync } from "./first-sync";
 import { prepareDatabase } from "./prepare-database";
 import { failInterruptedRuns } from "./processes/fail-interrupted-runs";
-import { reloadRuntime, startRuntime, stopRuntime } from "./runtime/runtime";
-import { startSync } from "./sync/start-sync";
+import { startRuntime, stopRuntime } from "./runtime/runtime";
 
 /**
- * Server start: check APP_SECRET, open the DB (migrating the embedded one), create the first admin
- * (prepare-database.ts), load the active generation from the cache (in the background: start-up never waits on the
- * cache or a remote), and follow activations by polling.
- * SYNC_ON_START=if-empty (default) runs a first sync when no generation exists yet, so a new install shows plugins.
+ * Server start: check the environment and APP_SECRET, open the DB (migrating the embedded one), create the first
+ * admin (prepare-database.ts), load the active generation from the cache (in the background: start-up never
+ * waits on the cache or a remote), and follow activations by polling. SYNC_ON_START=if-empty (default) runs a
+ * first sync when no generation exists yet (first-sync.ts).
  */
 export async function startServer(): Promise<void> {
   try {
@@ -19,33 +20,18 @@ export async function startServer(): Promise<void> {
       if (interrupted) logger.warn(`${interrupted} process run(s) interrupted by the last stop marked failed`);
     }
   } catch (err) {
-    // One clear line (e.g. the embedded DB is held by another process) and stop: nothing works without a DB.
-    logger.error(`cannot start: ${(err as Error).message}`);
+    // One clear line (an unusable variable, the embedded DB held by another process…) and stop: nothing works without it.
+    logger.error(`cannot start: ${firstLine(err)}`);
     process.exit(1);
   }
   startRuntime();
-  void firstSync();
+  void runFirstSync();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       stopRuntime();
       closeDatabase()
-        .catch(() => undefined)
+        .catch((err: unknown) => logger.warn(`closing the database failed: ${firstLine(err)}`))
         .finally(() => process.exit(0));
     });
-  }
-}
-
-async function firstSync(): Promise<void> {
-  if ((process.env.SYNC_ON_START?.trim() || "if-empty") !== "if-empty") return;
-  try {
-    const prisma = await db();
-    if ((await prisma.generation.count({ where: { status: { in: ["active", "ready"] } } })) > 0) return;
-    if ((await prisma.pluginSource.count({ where: { enabled: true } })) === 0) return;
-    const { runId, done } = await startSync({ trigger: "cli", actor: "system:first-start", activate: true });
-    logger.info({ runId }, `no plugin generation yet: first sync started (run ${runId})`);
-    await done;
-    await reloadRuntime();
-  } catch (err) {
-    logger.error(`first sync not started: ${(err as Error).message}`);
   }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { db } from "../../db";
+import { firstLine } from "../../errors";
 import { translator, type Locale } from "../../i18n";
 import { childLogger } from "../../log";
 import type { InputError } from "../../processes/input-schema";
@@ -91,8 +92,9 @@ export async function executeProcessRun(ctx: RunContext): Promise<void> {
   } catch (err) {
     log.error({ err }, "process run failed unexpectedly");
     const error = t("editor.runView.crashed", { error: (err as Error)?.message ?? String(err) });
-    await prisma.processRunNode.updateMany({ where: { runId, status: { in: ["pending", "running"] } }, data: { status: "failed", error, finishedAt: new Date() } }).catch(() => undefined);
-    await prisma.processRun.update({ where: { id: runId }, data: { status: "failed", error, finishedAt: new Date() } }).catch(() => undefined);
+    const noted = (what: string) => (e: unknown) => log.error(`could not mark ${what} failed in the database: ${firstLine(e)}`);
+    await prisma.processRunNode.updateMany({ where: { runId, status: { in: ["pending", "running"] } }, data: { status: "failed", error, finishedAt: new Date() } }).catch(noted("the run's unfinished nodes"));
+    await prisma.processRun.update({ where: { id: runId }, data: { status: "failed", error, finishedAt: new Date() } }).catch(noted("the run"));
   }
 }
 

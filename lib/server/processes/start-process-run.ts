@@ -33,6 +33,7 @@ export async function startProcessRun(processId: string, opts: { nodeId?: string
 }
 
 async function startOnRuntime(processId: string, opts: { nodeId?: string }, actor: string, runtime: Runtime, release: () => void): Promise<StartedRun> {
+  // Outside a request (a CLI, a test) there is no browser language: the run's messages are in English.
   const locale = await requestLocale().catch(() => "en" as const);
   const { graph } = await getProcess(processId);
   let problems = validateGraph(graph, runtime.registry);

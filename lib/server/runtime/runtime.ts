@@ -1,12 +1,16 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
+import { firstLine } from "../../errors";
 import { lineLogger } from "../../log";
 import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
+import { hostsRefused } from "../../plugins/host/confinement";
 import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
 import { openCache } from "../sync/open-cache";
 import { hostSettings } from "./host-settings";
@@ -21,6 +25,8 @@ export interface Runtime {
   registry: Registry;
   pool: ExecutionPool;
   loaded: MaterializedGeneration | null;
+  /** sha256 of the manifest's bytes as the cache stores them (what `sha256sum manifest.json` prints); null: built-ins only. */
+  manifestSha256: string | null;
   /** Runs in flight on this runtime (see holdRuntime). */
   holds: number;
   /** Replaced by another generation: its pool closes when the last hold is released. */
@@ -37,7 +43,7 @@ const g = globalThis as unknown as {
 const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 
 /** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
-const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
+const runtimeRoot = () => env.runtimeDir();
 
 /** A generation's pool of plugin hosts, with the limits and egress policy of the environment (host-settings.ts). */
 function newPool(name: string): ExecutionPool {
@@ -52,7 +58,6 @@ function newPool(name: string): ExecutionPool {
   };
   return pool;
 }
-export const pollIntervalMs = () => Math.max(500, Number(process.env.PLUGIN_POLL_INTERVAL_MS) || 5000);
 
 function builtinsOnly(): Runtime {
   return {
@@ -60,6 +65,7 @@ function builtinsOnly(): Runtime {
     registry: buildRegistry({ generation: null, sets: [], manifest: null, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool("builtins"),
     loaded: null,
+    manifestSha256: null,
     holds: 0,
     retired: false,
   };
@@ -87,10 +93,31 @@ export function holdRuntime(): { runtime: Runtime; release: () => void } {
       rt.holds--;
       if (rt.retired && rt.holds === 0) {
         held().delete(rt);
-        void rt.pool.close().catch(() => undefined);
+        closePool(rt);
       }
     },
   };
+}
+
+/** Closes a retired runtime's pool in the background; a failure is logged (its hosts are killed with it anyway). */
+function closePool(rt: Runtime): void {
+  rt.pool.close().catch((err: unknown) => log("warn", `closing the plugin hosts of ${rt.pool.name} failed: ${firstLine(err)}`));
+}
+
+/**
+ * The served runtime's pool can run plugins: it is open, and hosts may start here (they may not when
+ * PLUGIN_REQUIRE_NETWORK_ISOLATION=1 and this machine cannot isolate them). What /api/ready calls "pool".
+ */
+export function poolServes(rt: Runtime = getRuntime()): boolean {
+  return !rt.pool.closed && hostsRefused() === null;
+}
+
+/**
+ * After an activation: a process that serves plugins (it has a runtime: the server) loads the new generation at
+ * once. A CLI has none and loads nothing; the servers follow within their poll interval.
+ */
+export async function reloadRuntimeIfServing(): Promise<void> {
+  if (g.__opsflowRuntime) await reloadRuntime();
 }
 
 /** The active generation id in the DB (null when none). */
@@ -135,8 +162,11 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     log("error", `cache configuration unusable: ${(err as Error).message}`);
   }
   let loaded: MaterializedGeneration;
+  let manifestSha256: string;
   try {
     loaded = await materializeGeneration({ cache, generation: activeInDb, runtimeRoot: runtimeRoot(), log });
+    // The loader keeps the cache's manifest bytes as they are in <dir>/manifest.json (the local copy).
+    manifestSha256 = createHash("sha256").update(await fs.readFile(path.join(loaded.dir, "manifest.json"))).digest("hex");
   } catch (err) {
     const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
     // The poll retries every interval: say it once per distinct problem, not every few seconds.
@@ -154,6 +184,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     registry: buildRegistry({ generation: activeInDb, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool(`g${activeInDb}`),
     loaded,
+    manifestSha256,
     holds: 0,
     retired: false,
   };
@@ -163,10 +194,10 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
   // The old pool finishes what it has, then closes — once no run holds it; local copies no one uses go.
   current.retired = true;
-  if (current.holds === 0) void current.pool.close().catch(() => undefined);
+  if (current.holds === 0) closePool(current);
   else held().add(current);
   const keep = [activeInDb, ...[current, ...held()].flatMap((r) => (r.generation ? [r.generation] : []))];
-  void pruneRuntime(runtimeRoot(), keep).catch(() => undefined);
+  pruneRuntime(runtimeRoot(), keep).catch((err: unknown) => log("warn", `removing local copies of old generations from ${runtimeRoot()} failed: ${firstLine(err)}`));
   return next;
 }
 
@@ -178,7 +209,7 @@ function setStatus(rt: Runtime, activeInDb: number | null, problem: string | nul
     verified: Boolean(rt.loaded) && sets.every((s) => s.status !== "integrity_failed"),
     origin: rt.loaded?.origin ?? "none",
     problem: problem ?? (sets.some((s) => s.status === "integrity_failed") ? "some plugin sets failed verification" : null),
-    poolUp: true,
+    poolUp: poolServes(rt),
     plugins: {
       loaded: rt.registry.all().length,
       failed: rt.registry.problems.filter((p) => p.status !== "carried_over").length,
@@ -198,7 +229,7 @@ export function startRuntime(): void {
     return { hosts: stats.hosts, queued: stats.queued };
   });
   void reloadRuntime();
-  g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), pollIntervalMs());
+  g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), env.pollIntervalMs());
   g.__opsflowRuntimePoll.unref();
 }
 

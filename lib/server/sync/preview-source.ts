@@ -1,18 +1,16 @@
 import "server-only";
-import { hostSettings } from "../runtime/host-settings";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { db } from "../../db";
-import { env } from "../../env";
 import type { TText } from "../../plugins/contract";
-import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
 import { runSync, type SyncSourceInput } from "../../plugins/sync/run-sync";
+import { lineLogger } from "../../log";
 import { openSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { splitSourceInput } from "../sources/source-view";
-import { findBaseGeneration } from "./generations";
-import { openCache } from "./open-cache";
+import { findBaseGeneration } from "../generations/find-base-generation";
+import { buildSyncOptions } from "./sync-options";
 
 export interface PreviewPlugin {
   code: string;
@@ -40,8 +38,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
   const { settings, secret } = splitSourceInput(input);
   const stored = existing && existing.kind === input.kind && !(input.kind === "git" && input.clearToken) ? openSecrets(existing.secret) : {};
   const source = { name: input.name, kind: input.kind, settings, secret: { ...stored, ...secret }, sets: input.pluginSets } as unknown as SyncSourceInput;
-  const cache = await openCache();
-  const base = await findBaseGeneration(prisma, cache);
+  const options = await buildSyncOptions();
+  const base = await findBaseGeneration(options.cache, lineLogger({ component: "preview", source: input.name }));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
   try {
     const { manifest, results } = await runSync({
@@ -49,11 +47,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
       generation: 1,
       sources: [source],
       previous: null,
-      cache,
+      ...options,
       workDir,
-      allowHttp: env.secureLoose(),
-      fetchLimits: DEFAULT_FETCH_LIMITS,
-      describe: hostSettings().describe,
       dryRun: true,
       log: () => undefined,
     });
