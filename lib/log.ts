@@ -56,9 +56,6 @@ export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
   return als.run({ ...als.getStore(), ...ctx }, fn);
 }
 
-/** The current request context (e.g. `{ requestId }`), if any. */
-export const logContext = (): LogContext | undefined => als.getStore();
-
 /** Where lines go: swapped by `captureLogs()` in tests, otherwise stderr (pretty in development). */
 type Sink = { write(line: string): unknown };
 const g = globalThis as unknown as { __opsflowLogger?: { logger: Logger; sink: { target: Sink }; defaultTarget: Sink } };

@@ -1,3 +1,4 @@
+import { Field } from "@/components/ui";
 import { useTranslations } from "next-intl";
 export function Demo({ ok }: { ok: boolean }) {
   const t = useTranslations("x");
@@ -12,7 +13,7 @@ export function Demo({ ok }: { ok: boolean }) {
       Opsflow
       + {t("add")} · — &nbsp;
       {ok && "Done"}
-      <Field label={"Name"} hint={t("hint")} />
+      <Field label={"Name"} htmlFor="name" hint={t("hint")}><input id="name" /></Field>
       <p>{t("a")} &amp; {t("b")}</p>
     </div>
   );
