@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/connection";
 import { createTestDatabase } from "@/lib/test/database";
 import { runFirstSync } from "../first-sync";
@@ -21,18 +21,16 @@ const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["cu
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
   database = await createTestDatabase();
+  process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-activate-"));
 });
 afterAll(() => database.close());
-beforeEach(async () => {
-  process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-activate-"));
-  await database.prisma.pluginSource.deleteMany();
-  await database.prisma.generation.updateMany({ where: { status: "active" }, data: { status: "ready" } });
-});
 
 const activations = () =>
   database.prisma.auditEvent.findMany({ where: { action: "generation.activate" }, orderBy: { id: "asc" }, select: { actor: true, targetId: true, summary: true } });
 
+/** The one enabled source of the test. */
 async function addSource() {
+  await database.prisma.pluginSource.deleteMany();
   await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
 }
 

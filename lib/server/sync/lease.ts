@@ -24,7 +24,7 @@ export async function acquireLease(prisma: PrismaClient, holder: string, ttlMs =
 }
 
 /** Records which run the lease covers, and extends it; false if the lease was lost (taken over). */
-export async function renewLease(prisma: PrismaClient, holder: string, runId: string | null, ttlMs = env.leaseTtlMs()): Promise<boolean> {
+export async function renewLease(prisma: Pick<PrismaClient, "$executeRaw">, holder: string, runId: string | null, ttlMs = env.leaseTtlMs()): Promise<boolean> {
   const n = await prisma.$executeRaw`
     UPDATE "SyncLease" SET "runId" = ${runId}, "expiresAt" = now() + make_interval(secs => ${ttlMs / 1000}::float8)
      WHERE "id" = 1 AND "holder" = ${holder}`;

@@ -67,10 +67,15 @@ export async function startSync(opts: StartSyncOptions): Promise<StartedSync> {
     if (lease.previousRunId) await markAbandoned(prisma, lease.previousRunId);
     const cache = await openCache();
     const generation = opts.dryRun ? null : await createGeneration(cache.location);
-    const run = await prisma.syncRun.create({
-      data: { trigger: opts.trigger, actor: opts.actor, dryRun: Boolean(opts.dryRun), onlySources: opts.only ?? [], generationId: generation },
+    // The run and the lease's pointer to it commit together: a process that dies right after leaves a run that the
+    // next lease holder finds (and marks failed), never one that stays "running" for good.
+    const run = await prisma.$transaction(async (tx) => {
+      const created = await tx.syncRun.create({
+        data: { trigger: opts.trigger, actor: opts.actor, dryRun: Boolean(opts.dryRun), onlySources: opts.only ?? [], generationId: generation },
+      });
+      await renewLease(tx, holder, created.id);
+      return created;
     });
-    await renewLease(prisma, holder, run.id);
     const done = execute(prisma, holder, run.id, generation ?? 0, cache, opts);
     return { runId: run.id, done };
   } catch (err) {
