@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { databaseMarkedDown } from "./lib/db/health";
-import { trustProxy } from "./lib/env";
+import { env, trustProxy } from "./lib/env";
 import { PATH_HEADER } from "./lib/http/request-headers";
 import { isCrossOrigin, isStateChanging } from "./lib/http/same-origin";
 import { contentSecurityPolicy, newNonce, servedOverHttps, STRICT_TRANSPORT_SECURITY } from "./lib/http/security-headers";
@@ -34,7 +34,7 @@ export async function proxy(request: NextRequest): Promise<Response> {
 
   const https = servedOverHttps(request.headers, trustProxy());
   const nonce = newNonce();
-  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
+  const csp = contentSecurityPolicy(nonce, { dev: env.isDevelopment(), https });
   const headers = new Headers(request.headers);
   // Next reads the nonce from the request's CSP header and puts it on its scripts and styles.
   headers.set("content-security-policy", csp);

@@ -59,6 +59,20 @@ test.describe("a server of its own", () => {
     }
   });
 
+  test("production start with an unusable variable (a LOG_LEVEL typo, a garbage number): exits non-zero with one line naming it", async () => {
+    for (const [name, value, message] of [
+      ["LOG_LEVEL", "verbose", /cannot start: LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent \(got \\"verbose\\"\)/],
+      ["PLUGIN_POLL_INTERVAL_MS", "5s", /cannot start: PLUGIN_POLL_INTERVAL_MS: must be a whole number from 500 to 3600000 \(got \\"5s\\"\)/],
+    ] as const) {
+      app = await startApp({ [name]: value }, { waitReady: false });
+      const code = await app.exited;
+      expect(code, app.output()).not.toBe(0);
+      const lines = app.stderr().trim().split("\n");
+      expect(lines, app.output()).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    }
+  });
+
   test("a 400 MiB chunked body is refused at the limit: 413, server RSS grows by less than 50 MB", async ({ page }) => {
     app = await startApp();
     await page.goto(`${app.url}/login`);

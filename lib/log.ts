@@ -1,12 +1,16 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { envValue } from "./env";
+import { scrub } from "./redact";
+
+export { scrub };
 
 /**
  * The process logger (pino). One JSON object per line on stderr in production — `level` ("info", "warn",
  * "error"), `time` (ISO 8601), `message`, and context (`runId`, `source`, `set`, `generation`, `requestId`) —
  * and the same records pretty-printed in development. stderr keeps stdout free for CLIs (`plugins:sync --json`).
- * LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent.
+ * LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent; LOG_FORMAT: json or pretty (lib/env.ts).
  *
  * Secrets never reach a line: values under common secret keys are redacted, messages and string fields are
  * scrubbed of URL credentials (`https://user:token@…`) and bearer tokens, and callers that hold secret values
@@ -38,21 +42,6 @@ const SECRET_KEYS = [
 ];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).concat(["headers.authorization", "headers.cookie", "*.headers.authorization", "*.headers.cookie"]);
 
-/**
- * Removes credentials from free text: the user-info part of URLs (`scheme://user:pass@host` → `scheme://host`),
- * `Authorization: …` and `Bearer …` values, `token=` / `password=` style parameters, and every value in `secrets`
- * (≥ 4 characters).
- */
-export function scrub(text: string, secrets: readonly string[] = []): string {
-  let out = text
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, "$1")
-    .replace(/\b(authorization["']?\s*[:=]\s*["']?)[^\s"',}]+(\s+[^\s"',}]+)?/gi, "$1[redacted]")
-    .replace(/\b(bearer)\s+[a-z0-9._~+/=-]{8,}/gi, "$1 [redacted]")
-    .replace(/\b((?:access_?)?token|password|passwd|secret|x-amz-security-token|x-amz-signature)=([^&\s'"]+)/gi, "$1=[redacted]");
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  return out;
-}
-
 const scrubErr = (err: unknown) => {
   const e = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
   if (typeof e?.message === "string") e.message = scrub(e.message);
@@ -67,35 +56,34 @@ export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
   return als.run({ ...als.getStore(), ...ctx }, fn);
 }
 
-/** The current request context (e.g. `{ requestId }`), if any. */
-export const logContext = (): LogContext | undefined => als.getStore();
-
 /** Where lines go: swapped by `captureLogs()` in tests, otherwise stderr (pretty in development). */
 type Sink = { write(line: string): unknown };
 const g = globalThis as unknown as { __opsflowLogger?: { logger: Logger; sink: { target: Sink }; defaultTarget: Sink } };
 
 function defaultSink(): Sink {
-  if (process.env.NODE_ENV !== "production" && process.env.LOG_FORMAT !== "json") {
+  const format = envValue("LOG_FORMAT");
+  if (format === "pretty" || (format !== "json" && envValue("NODE_ENV") !== "production")) {
     try {
       // An in-process stream, not pino's `transport` option: that spawns a worker thread Next's bundler cannot resolve.
       return pretty({ destination: 2, sync: true, messageKey: "message", ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l", colorize: Boolean(process.stderr.isTTY) });
-    } catch {
-      // Fall through to JSON.
+    } catch (err) {
+      process.stderr.write(`pretty logs are not available (${(err as Error).message}): writing JSON lines\n`);
     }
   }
   return pino.destination({ dest: 2, sync: true });
 }
 
-/** LOG_LEVEL, or "info" when unset or not a level (a typo must not stop the server). */
-function configuredLevel(): { level: string; invalid?: string } {
-  const wanted = process.env.LOG_LEVEL?.trim().toLowerCase();
-  if (!wanted) return { level: process.env.VITEST ? "silent" : "info" };
-  return wanted === "silent" || wanted in pino.levels.values ? { level: wanted } : { level: "info", invalid: wanted };
+/**
+ * LOG_LEVEL (default info; silent under vitest). An unusable value is refused by checkEnv() at the start of the
+ * server and of every CLI, with one line written by this logger: until then it logs at info, so that line is seen.
+ */
+function configuredLevel(): string {
+  return envValue("LOG_LEVEL") ?? (envValue("VITEST") ? "silent" : "info");
 }
 
 function create() {
   const defaultTarget = defaultSink();
-  const { level, invalid } = configuredLevel();
+  const level = configuredLevel();
   const sink = { target: defaultTarget };
   const logger = pino(
     {
@@ -117,7 +105,6 @@ function create() {
     },
     { write: (line: string) => sink.target.write(line) },
   );
-  if (invalid) logger.warn(`LOG_LEVEL=${invalid} is not a level (trace, debug, info, warn, error, fatal, silent): using info`);
   return { logger, sink, defaultTarget };
 }
 

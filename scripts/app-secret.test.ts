@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliCommands, runCli } from "./__fixtures__/run-cli";
 
 /**
  * Every CLI refuses to run with an unusable APP_SECRET: exit non-zero with one line on stderr naming the variable,
@@ -15,26 +15,8 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 const sourcesFile = path.join(dataDir, "sources.yaml");
 fs.writeFileSync(sourcesFile, "sources: []\n");
 
-/** Each CLI with arguments that would otherwise work (or at least get past the secret check). */
-const CLIS: [string, string[]][] = [
-  ["release", ["scripts/release.ts"]],
-  ["plugins:sync", ["scripts/plugins-sync.ts", "--dry-run"]],
-  ["plugins:sources export", ["scripts/plugins-sources.ts", "export"]],
-  ["plugins:sources validate", ["scripts/plugins-sources.ts", "validate", sourcesFile]],
-  ["plugins:sources apply", ["scripts/plugins-sources.ts", "apply", sourcesFile]],
-];
-
-function run(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", ...args],
-      // An unreachable PostgreSQL: a CLI that got past the check would fail differently (and slowly) on it.
-      { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const CLIS = cliCommands(sourcesFile);
+const run = (args: string[], env: Record<string, string | undefined>) => runCli(args, dataDir, env);
 
 describe("CLIs with an unusable APP_SECRET", () => {
   const cases: [string, Record<string, string | undefined>, RegExp][] = [

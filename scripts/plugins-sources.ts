@@ -10,6 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
+import { checkEnv, env } from "../lib/env";
+import { firstLine } from "../lib/errors";
 import { checkAppSecret } from "../lib/secrets";
 import { exportSourcesFile } from "../lib/server/sources-file/export-sources-file";
 import { loadSourcesFile } from "../lib/server/sources-file/load-sources-file";
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  checkEnv(); // an unusable variable (LOG_LEVEL=verbose): one line, exit 2
   checkAppSecret(); // a missing (production) or short APP_SECRET: one line, exit 2
   const only = (allowed: string[]) => {
     const extra = (["json", "yaml", "dry-run", "adopt"] as const).filter((o) => args[o] && !allowed.includes(o));
@@ -81,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     case "apply": {
       only(["dry-run", "adopt"]);
       if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
-      const file = rest[0] ?? process.env.PLUGIN_SOURCES_FILE?.trim();
+      const file = rest[0] ?? env.pluginSourcesFile();
       if (!file) throw new UsageError("apply needs a FILE (or PLUGIN_SOURCES_FILE set)");
       await getDatabase(); // a failure is a configuration error: one line, exit 2
       try {
@@ -105,10 +108,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2))
   .catch((err: Error) => {
     if (err instanceof UsageError) console.error(`plugins:sources: ${err.message}\n${USAGE}`);
-    else console.error(`plugins:sources: ${err.message.split("\n")[0]}`);
+    else console.error(`plugins:sources: ${firstLine(err)}`);
     return 2;
   })
   .then(async (code) => {
-    await closeDatabase().catch(() => undefined);
+    await closeDatabase().catch((err: unknown) => console.error(`plugins:sources: closing the database failed: ${firstLine(err)}`));
     process.exit(code);
   });

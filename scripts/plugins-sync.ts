@@ -5,6 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
+import { checkEnv, env } from "../lib/env";
+import { firstLine } from "../lib/errors";
 import { logger } from "../lib/log";
 import { checkAppSecret } from "../lib/secrets";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
@@ -12,8 +14,6 @@ import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
 const USAGE = "usage: npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]";
 
 async function main(argv: string[]): Promise<number> {
-  // The CLI prints its own progress; the structured log only carries warnings unless LOG_LEVEL says otherwise.
-  logger.level = process.env.LOG_LEVEL?.trim() || "warn";
   let args;
   try {
     args = parseArgs({
@@ -41,17 +41,20 @@ async function main(argv: string[]): Promise<number> {
     if (!json) console.log(line);
   };
   try {
+    checkEnv(); // an unusable variable (LOG_LEVEL=verbose, SYNC_LEASE_TTL_MS=abc): one line, exit 2
+    // The CLI prints its own progress; the structured log only carries warnings unless LOG_LEVEL says otherwise.
+    logger.level = env.logLevel() ?? "warn";
     checkAppSecret();
     await getDatabase();
   } catch (err) {
-    console.error(`plugins:sync: ${(err as Error).message}`);
+    console.error(`plugins:sync: ${firstLine(err)}`);
     return 2;
   }
   let started;
   try {
     started = await startSync({
       trigger: "cli",
-      actor: `cli:${process.env.USER || "unknown"}`,
+      actor: `cli:${env.user()}`,
       only: args.source,
       dryRun: args["dry-run"],
       activate: args.activate && !args["no-activate"],
@@ -62,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`plugins:sync: another sync is in progress (run ${err.runId ?? "unknown"}); try again when it has finished`);
       return 2;
     }
-    console.error(`plugins:sync: ${(err as Error).message.split("\n")[0]}`);
+    console.error(`plugins:sync: ${firstLine(err)}`);
     return 2;
   }
   const outcome = await started.done;
@@ -85,13 +88,15 @@ async function main(argv: string[]): Promise<number> {
   return outcome.status === "succeeded" ? 0 : 1;
 }
 
+/** Closes the database, saying so when that fails (the exit code stays the command's). */
+const close = () => closeDatabase().catch((err: unknown) => console.error(`plugins:sync: closing the database failed: ${firstLine(err)}`));
+
 main(process.argv.slice(2))
-  .then(async (code) => {
-    await closeDatabase().catch(() => undefined);
-    process.exit(code);
+  .catch((err: unknown) => {
+    console.error(`plugins:sync: ${firstLine(err)}`);
+    return 2;
   })
-  .catch(async (err: Error) => {
-    console.error(`plugins:sync: ${err.message.split("\n")[0]}`);
-    await closeDatabase().catch(() => undefined);
-    process.exit(2);
+  .then(async (code) => {
+    await close();
+    process.exit(code);
   });

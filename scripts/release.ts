@@ -11,16 +11,17 @@ import path from "node:path";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { openDatabase } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
-import { env } from "../lib/env";
+import { checkEnv, env } from "../lib/env";
+import { firstLine } from "../lib/errors";
 import { logger } from "../lib/log";
 import { checkAppSecret } from "../lib/secrets";
-
-// release prints its own progress lines; the structured log only adds warnings unless LOG_LEVEL says otherwise.
-logger.level = process.env.LOG_LEVEL?.trim() || "warn";
 import { reconcileFromEnv, SourcesFileError } from "../lib/server/sources-file/reconcile-sources-file";
 import { startSync } from "../lib/server/sync/start-sync";
 
 async function migrate(): Promise<void> {
+  checkEnv(); // an unusable variable: one line, exit 1, before anything is touched
+  // release prints its own progress lines; the structured log only adds warnings unless LOG_LEVEL says otherwise.
+  logger.level = env.logLevel() ?? "warn";
   checkAppSecret(); // before touching the database: a release with an unusable secret would deploy a broken app
   const url = env.databaseUrl();
   const database = url
@@ -68,12 +69,11 @@ async function sync(): Promise<number> {
 migrate()
   .then(sourcesFile)
   .then((code) => (code === 0 ? sync() : code))
-  .then(async (code) => {
-    await closeDatabase().catch(() => undefined);
-    process.exit(code);
+  .catch((err: unknown) => {
+    console.error(`release failed: ${firstLine(err)}`);
+    return 1;
   })
-  .catch(async (err: Error) => {
-    console.error(`release failed: ${err.message.split("\n")[0]}`);
-    await closeDatabase().catch(() => undefined);
-    process.exit(1);
+  .then(async (code) => {
+    await closeDatabase().catch((err: unknown) => console.error(`release: closing the database failed: ${firstLine(err)}`));
+    process.exit(code);
   });

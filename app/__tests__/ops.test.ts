@@ -10,6 +10,7 @@ import * as syncApi from "@/app/api/sync/route";
 import { setTestDatabase, type Database } from "@/lib/db";
 import { captureLogs } from "@/lib/log";
 import { routePattern } from "@/lib/server/route";
+import { getRuntime } from "@/lib/server/runtime/runtime";
 import { setRuntimeStatus, type RuntimeStatus } from "@/lib/server/runtime/status";
 import { startSync } from "@/lib/server/sync/start-sync";
 import { jsonRequest, routeCtx, signInAs, signOut } from "@/lib/test/auth";
@@ -102,6 +103,18 @@ describe("GET /api/ready", () => {
     } finally {
       await database.prisma.generation.delete({ where: { id: gen.id } });
     }
+  });
+
+  it("reports the pool down when the served runtime's pool can run nothing (closed), though it was loaded", async () => {
+    const g = globalThis as unknown as { __opsflowRuntime?: unknown };
+    setRuntimeStatus(status({}));
+    await getRuntime().pool.close();
+    try {
+      expect(await ready()).toEqual({ status: 503, body: { status: "not_ready", checks: { db: "ok", generation: "ok", pool: "down", confinement: CONFINEMENT } } });
+    } finally {
+      g.__opsflowRuntime = undefined; // the next use builds a runtime with an open pool
+    }
+    expect(await ready()).toMatchObject({ status: 200, body: { checks: { pool: "ok" } } });
   });
 
   it("names the database when it does not answer, and nothing else about it", async () => {

@@ -9,7 +9,7 @@ import * as credentialsApi from "@/app/api/credentials/route";
 import { createProcessAction, deleteProcessAction, saveProcessAction, startRunAction } from "@/app/editor/actions";
 import type { Graph, GraphNode } from "@/lib/processes/graph";
 import type { ProcessDetail, ProcessRunView } from "@/lib/server/processes/process-view";
-import { activateGeneration } from "@/lib/server/runtime/activate-generation";
+import { activateGeneration } from "@/lib/server/generations/activate-generation";
 import { getRuntime, reloadRuntime } from "@/lib/server/runtime/runtime";
 import { startSync } from "@/lib/server/sync/start-sync";
 import { jsonRequest, routeCtx, signInAs, signInAsUser, signOut } from "@/lib/test/auth";

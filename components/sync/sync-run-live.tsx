@@ -1,10 +1,10 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { useEffect, useRef, useState } from "react";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "./status-badge";
+import { useSyncRun } from "./use-sync-run";
 
 type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
@@ -12,20 +12,7 @@ type SetRow = { submodule: string; status: string; plugins: number; error?: stri
 export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
   const t = useTranslations("sync");
   const format = useFormatter();
-  const [run, setRun] = useState(initial);
-  const lastLog = useRef(initial.logs.at(-1)?.id ?? 0);
-
-  useEffect(() => {
-    if (run.status !== "running") return;
-    const timer = setInterval(async () => {
-      const res = await fetch(`/api/sync/runs/${run.id}?after=${lastLog.current}`, { cache: "no-store" });
-      if (!res.ok) return;
-      const next = (await res.json()) as SyncRunDetail;
-      lastLog.current = next.logs.at(-1)?.id ?? lastLog.current;
-      setRun((prev) => ({ ...next, logs: [...prev.logs, ...next.logs] }));
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [run.id, run.status]);
+  const run = useSyncRun(initial);
 
   return (
     <div className="space-y-6">

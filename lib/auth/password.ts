@@ -1,7 +1,8 @@
 import bcrypt from "bcryptjs";
+import { env } from "../env";
 
 /** bcrypt cost: ~100–200 ms per hash here; tests lower it with BCRYPT_ROUNDS to stay fast. */
-const rounds = () => Number(process.env.BCRYPT_ROUNDS) || 12;
+const rounds = () => env.bcryptRounds();
 
 export const hashPassword = (password: string) => bcrypt.hash(password, rounds());
 export const verifyPassword = (password: string, hash: string) => bcrypt.compare(password, hash);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 import type { SqlSession } from "./connection";
 
 /**
@@ -22,8 +23,8 @@ export interface Migration {
 }
 
 export function migrationsDir(): string {
-  // turbopackIgnore: read at run time from the deployed tree, not traced into the server bundle.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.MIGRATIONS_DIR || path.join(process.cwd(), "prisma", "migrations"));
+  // Read at run time from the deployed tree, not traced into the server bundle (env.ts resolves it untraced).
+  return env.migrationsDir();
 }
 
 export function readMigrations(dir = migrationsDir()): Migration[] {

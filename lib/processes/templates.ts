@@ -26,8 +26,6 @@ export function referencesIn(value: unknown): Reference[] {
   return [];
 }
 
-export const hasReference = (value: unknown): boolean => referencesIn(value).length > 0;
-
 /** The value is exactly one reference (no other text). */
 export const isWholeReference = (value: unknown): boolean => typeof value === "string" && WHOLE.test(value);
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { hashPassword } from "../auth/password";
 import { db } from "../db";
 import { env } from "../env";
+import { recordAudit } from "./audit/record-audit";
 
 /** The demo source seeded on first start outside production: examples/plugins, read from the file system. */
 export const EXAMPLE_SOURCE = {
@@ -40,15 +41,11 @@ export async function bootstrap(log: (line: string) => void = console.info): Pro
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
     if ((await tx.user.count()) > 0) return false; // another instance was first
     await tx.user.create({ data: { username, role: "admin", passwordHash, mustChangePassword: !given, passwordChangedAt: given ? new Date() : null } });
-    await tx.auditEvent.create({
-      data: { actor: "system", action: "user.create", targetType: "user", targetName: username, summary: { role: "admin", bootstrap: true } },
-    });
+    await recordAudit(tx, { actor: "system", action: "user.create", targetType: "user", targetName: username, summary: { role: "admin", bootstrap: true } });
     if (env.seedExamples() && (await tx.pluginSource.count()) === 0) {
       const { pluginSets, ...source } = EXAMPLE_SOURCE;
       const row = await tx.pluginSource.create({ data: { ...source, pluginSets: { create: pluginSets } } });
-      await tx.auditEvent.create({
-        data: { actor: "system", action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: { seeded: true } },
-      });
+      await recordAudit(tx, { actor: "system", action: "source.create", targetType: "source", targetId: row.id, targetName: row.name, summary: { seeded: true } });
     }
     return true;
   });

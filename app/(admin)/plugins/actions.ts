@@ -2,8 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ExpectedError } from "@/lib/server/errors";
-import { activateGeneration, findRollbackTarget } from "@/lib/server/runtime/activate-generation";
+import { activateGeneration, rollBackGeneration } from "@/lib/server/generations/activate-generation";
 import { action } from "@/lib/server/safe";
 import { ZGenerationId } from "@/lib/validations/common";
 
@@ -14,9 +13,7 @@ export const activateGenerationAction = action("admin", ZGenerationId, async (id
 });
 
 export const rollbackAction = action("admin", z.undefined(), async (_input, user) => {
-  const target = await findRollbackTarget();
-  if (!target) throw new ExpectedError(409, "plugins.noRollback");
-  const view = await activateGeneration(target, user.username);
+  const view = await rollBackGeneration(user.username);
   revalidatePath("/plugins");
   return view;
 });

@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { pageUser } from "@/lib/server/auth/page-guard";
-import { findGenerations, findRollbackTarget } from "@/lib/server/runtime/activate-generation";
+import { findRollbackTarget } from "@/lib/server/generations/activate-generation";
+import { findGenerations } from "@/lib/server/generations/find-generations";
 import { textOf } from "@/lib/plugins/registry/registry";
 import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntime } from "@/lib/server/runtime/runtime";
@@ -26,7 +26,6 @@ export default async function PluginsPage() {
   const runtime = getRuntime();
   const status = getRuntimeStatus();
   const manifest = runtime.loaded?.manifest ?? null;
-  const digest = manifest ? createHash("sha256").update(JSON.stringify(manifest)).digest("hex").slice(0, 16) : null;
   const plugins = runtime.registry.all();
   return (
     <div className="space-y-6">
@@ -51,7 +50,7 @@ export default async function PluginsPage() {
                   plugins: plugins.length,
                 })}
               </p>
-              <p className="font-mono text-xs text-zinc-500">{t("manifestDigest", { digest: digest! })}</p>
+              <p className="break-all font-mono text-xs text-zinc-500" data-testid="manifest-digest">{t("manifestDigest", { digest: runtime.manifestSha256! })}</p>
               <ul className="space-y-1">
                 {manifest!.sources.map((s) => (
                   <li key={s.name} className="flex items-center gap-2">

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { env } from "@/lib/env";
 import { renderMetrics } from "@/lib/metrics";
 import { observed } from "@/lib/server/route";
 
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/metrics - Prometheus text format; needs Authorization: Bearer $METRICS_TOKEN (404 when METRICS_TOKEN is unset)
 export const GET = observed(async (request: Request) => {
-  const expected = process.env.METRICS_TOKEN?.trim();
+  const expected = env.metricsToken();
   if (!expected) return new Response("metrics disabled\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   if (!bearerMatches(request.headers.get("authorization"), expected)) {
     return new Response("unauthorized\n", { status: 401, headers: { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="metrics"' } });

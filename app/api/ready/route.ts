@@ -3,6 +3,7 @@ import { markDatabaseUp } from "@/lib/db/health";
 import { checkDatabase, withTimeout } from "@/lib/server/health/check-database";
 import { observed } from "@/lib/server/route";
 import { hostSettings } from "@/lib/server/runtime/host-settings";
+import { poolServes } from "@/lib/server/runtime/runtime";
 import { getRuntimeStatus } from "@/lib/server/runtime/status";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +32,8 @@ export const GET = observed(async () => {
  * db: the database answers `SELECT 1` within 2 s ("unreachable" otherwise) and has every migration of this build
  * ("migrations_pending" otherwise). generation: the instance serves the active generation it last saw in the
  * database, every set verified — or there is no active generation at all and it serves none (a new install).
- * pool: the plugin execution pool is up. The answer names check outcomes only: no configuration, paths, URLs,
+ * pool: the runtime has been loaded and its pool can run plugins now (open, and hosts may start: not so where
+ * PLUGIN_REQUIRE_NETWORK_ISOLATION=1 cannot be met). The answer names check outcomes only: no configuration, paths, URLs,
  * versions or error messages (those are in the log).
  */
 async function check(): Promise<Checks> {
@@ -51,5 +53,5 @@ async function check(): Promise<Checks> {
   if (s.generation === null) generation = (activeNow === undefined ? s.activeInDb : activeNow) === null ? "ok" : "not_loaded";
   else if (s.generation !== s.activeInDb) generation = "not_loaded";
   else generation = s.verified ? "ok" : "verification_failed";
-  return { db: database, generation, pool: s.poolUp ? "ok" : "down" };
+  return { db: database, generation, pool: s.poolUp && poolServes() ? "ok" : "down" };
 }

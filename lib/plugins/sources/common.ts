@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
+import { scrub } from "../../redact";
 import { isSafeSegment, linkTargetInside, safeSegments } from "../safe-path";
 import { isInside, resolveReal } from "../safe-path/fs";
 import { PluginSourceError, type FetchLimits } from "../types";
@@ -62,14 +63,8 @@ export function caBundle(extra: string | undefined): string[] | undefined {
   return [...base, extra];
 }
 
-/** Replaces every occurrence of the given secrets with "***". */
-export function redact(text: string, secrets: (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 1) out = out.split(s).join("***");
-  }
-  return out;
-}
+/** Secrets and credentials cut from a message (the one redactor, lib/redact.ts). */
+export const redact = (text: string, secrets: (string | undefined)[]): string => scrub(text, secrets.filter((s): s is string => Boolean(s)));
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",

@@ -4,7 +4,7 @@ import type { CacheConfig, Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { env } from "../../env";
 import { openSecrets, sealSecrets } from "../../secrets";
-import type { TCache } from "../../validations/cache";
+import { cacheInputSchema, type TCache } from "../../validations/cache";
 import { diffViews, recordAudit } from "../audit/record-audit";
 import { fieldError } from "../errors";
 import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
@@ -23,6 +23,22 @@ export interface CacheView {
   managedBy: string | null;
 }
 
+/**
+ * The stored settings, parsed (not cast) with the schema they were saved through: a row that does not match it
+ * (edited by hand, an older shape) is an error naming the cache rather than a setting read as "undefined".
+ */
+export function parseCacheSettings(row: Pick<CacheConfig, "kind" | "settings">): CacheSettings {
+  const stored = typeof row.settings === "object" && row.settings !== null ? row.settings : {};
+  const parsed = cacheInputSchema({ allowHttp: true }).safeParse({ ...stored, kind: row.kind });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`the stored cache configuration is unusable (${issue.path.join(".") || "settings"}: ${issue.message}); save it again on the cache page`);
+  }
+  if (parsed.data.kind === "fs") return parsed.data;
+  const { secretAccessKey: _secret, ...s3 } = parsed.data;
+  return s3;
+}
+
 /** The FS cache used until an admin configures one: <dataDir>/cache. */
 export const defaultCachePath = () => path.join(env.dataDir(), "cache");
 
@@ -34,7 +50,7 @@ export async function getCacheConfig(): Promise<CacheView> {
 
 function toCacheView(row: CacheConfig): CacheView {
   return {
-    settings: { ...(row.settings as object), kind: row.kind } as CacheSettings,
+    settings: parseCacheSettings(row),
     secretSet: row.secret !== null,
     isDefault: false,
     updatedAt: row.updatedAt.toISOString(),

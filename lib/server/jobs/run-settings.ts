@@ -1,25 +1,11 @@
 import "server-only";
-import { z } from "zod";
-import { pluginEnv } from "../../env";
+import { readEnv } from "../../env";
 import { DEFAULT_MAX_HOSTS } from "../../plugins/host/pool";
 
 /**
- * Settings of process runs on the job queue, from the environment (README, configuration table). Read on each call
- * (cheap) so tests and instances started with other values see theirs; a bad value throws one line naming it.
+ * Settings of process runs on the job queue, from the one environment schema (lib/env.ts; README, configuration
+ * table). Read on each call (cheap, memoised there) so tests and instances started with other values see theirs.
  */
-
-const count = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
-
-const ZRunEnv = z.object({
-  PROCESS_WORKER_CONCURRENCY: count(1, 256),
-  PROCESS_QUEUE_POLL_MS: count(50, 60_000),
-  PROCESS_NODE_EXPIRE_SECONDS: count(5, 86_000),
-  PROCESS_QUEUE_MAINTENANCE_SECONDS: count(1, 3600),
-  PROCESS_CANCEL_POLL_MS: count(50, 60_000),
-  PROCESS_MAX_PER_USER: count(1, 1_000_000),
-  PROCESS_RUNS_PER_MINUTE: count(1, 1_000_000),
-});
 
 export interface RunSettings {
   /** Node jobs one instance executes at once (default: its plugin hosts). */
@@ -42,15 +28,9 @@ export interface RunSettings {
 }
 
 export function runSettings(): RunSettings {
-  const parsed = ZRunEnv.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${String(issue.path[0])} must be a whole number (${issue.message})`);
-  }
-  const e = parsed.data;
-  const plugin = pluginEnv();
-  const timeoutS = Math.ceil((plugin.PLUGIN_TIMEOUT_MS ?? 30_000) / 1000);
-  const concurrency = e.PROCESS_WORKER_CONCURRENCY ?? plugin.PLUGIN_MAX_HOSTS ?? DEFAULT_MAX_HOSTS;
+  const e = readEnv();
+  const timeoutS = Math.ceil((e.PLUGIN_TIMEOUT_MS ?? 30_000) / 1000);
+  const concurrency = e.PROCESS_WORKER_CONCURRENCY ?? e.PLUGIN_MAX_HOSTS ?? DEFAULT_MAX_HOSTS;
   return {
     concurrency,
     pollMs: e.PROCESS_QUEUE_POLL_MS ?? 1000,

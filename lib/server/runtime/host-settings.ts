@@ -24,7 +24,7 @@ const log = lineLogger({ component: "plugin-hosts" });
 export function hostSettings(): HostSettings {
   if (g.__opsflowHostSettings) return g.__opsflowHostSettings;
   const e = pluginEnv();
-  configureHosts({ requireNetworkIsolation: e.PLUGIN_REQUIRE_NETWORK_ISOLATION });
+  configureHosts({ requireNetworkIsolation: e.PLUGIN_REQUIRE_NETWORK_ISOLATION ?? false });
   const c = confinement();
   const maxHosts = e.PLUGIN_MAX_HOSTS ?? DEFAULT_MAX_HOSTS;
   const settings: HostSettings = {

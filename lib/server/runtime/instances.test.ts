@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/lib/test/database";
 import { startSync } from "../sync/start-sync";
-import { activateGeneration } from "./activate-generation";
+import { activateGeneration } from "../generations/activate-generation";
 
 const EXAMPLES = path.resolve("examples/plugins");
 const POLL_MS = 500;

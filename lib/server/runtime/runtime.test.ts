@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import { createTestDatabase } from "@/lib/test/database";
 import { sealSecrets } from "@/lib/secrets";
 import { openCache } from "../sync/open-cache";
 import { startSync } from "../sync/start-sync";
-import { activateGeneration, findRollbackTarget } from "./activate-generation";
+import { activateGeneration, findRollbackTarget } from "../generations/activate-generation";
 import { resetHostSettings } from "./host-settings";
 import { getRuntime, reloadRuntime } from "./runtime";
 import { getRuntimeStatus } from "./status";
@@ -71,6 +72,18 @@ describe("load at start", () => {
     const body = await one.json();
     expect(body.inputs.map((i: { type: string }) => i.type)).toEqual(["text", "textarea", "number", "boolean", "select", "json", "secret"]);
     expect(body).not.toHaveProperty("file");
+  });
+
+  it("the manifest digest it serves is the sha256 of manifest.json as the cache stores it", async () => {
+    await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [EXAMPLE_SET] } } });
+    const id = await sync();
+    await reloadRuntime();
+    const cache = await openCache();
+    const stored = fs.readFileSync(path.join(cache.location, "generations", String(id).padStart(8, "0"), "manifest.json"));
+    expect(getRuntime().manifestSha256).toBe(createHash("sha256").update(stored).digest("hex"));
+    restart();
+    await reloadRuntime(); // from the verified local copy now (the cache's manifest is read again, same bytes)
+    expect(getRuntime().manifestSha256).toBe(createHash("sha256").update(stored).digest("hex"));
   });
 
   it("a tampered cached file fails that set's integrity; the other set is loaded", async () => {

@@ -1,12 +1,16 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
 import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
+import { firstLine } from "../../errors";
 import { lineLogger, scrub } from "../../log";
 import { recordExecution, setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
+import { hostsRefused } from "../../plugins/host/confinement";
 import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
 import { openCache } from "../sync/open-cache";
 import { hostSettings } from "./host-settings";
@@ -21,6 +25,8 @@ export interface Runtime {
   registry: Registry;
   pool: ExecutionPool;
   loaded: MaterializedGeneration | null;
+  /** sha256 of the manifest's bytes as the cache stores them (what `sha256sum manifest.json` prints); null: built-ins only. */
+  manifestSha256: string | null;
   /** Runs in flight on this runtime (see holdRuntime). */
   holds: number;
   /** Replaced by another generation: its pool closes when the last hold is released. */
@@ -38,7 +44,7 @@ const g = globalThis as unknown as {
 const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 
 /** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
-const runtimeRoot = () => path.resolve(/*turbopackIgnore: true*/ process.env.PLUGIN_RUNTIME_DIR?.trim() || path.join(env.dataDir(), "runtime"));
+const runtimeRoot = () => env.runtimeDir();
 
 /** A generation's pool of plugin hosts, with the limits and egress policy of the environment (host-settings.ts). */
 function newPool(name: string): ExecutionPool {
@@ -57,7 +63,6 @@ function newPool(name: string): ExecutionPool {
   };
   return pool;
 }
-export const pollIntervalMs = () => Math.max(500, Number(process.env.PLUGIN_POLL_INTERVAL_MS) || 5000);
 
 function builtinsOnly(): Runtime {
   return {
@@ -65,6 +70,7 @@ function builtinsOnly(): Runtime {
     registry: buildRegistry({ generation: null, sets: [], manifest: null, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool("builtins"),
     loaded: null,
+    manifestSha256: null,
     holds: 0,
     retired: false,
   };
@@ -110,7 +116,7 @@ function hold(rt: Runtime): { runtime: Runtime; release: () => void } {
         const timer = setTimeout(() => {
           if (rt.holds > 0) return;
           held().delete(rt);
-          void rt.pool.close().catch(() => undefined);
+          closePool(rt);
         }, RETIRED_LINGER_MS);
         timer.unref();
         closing.set(rt, timer);
@@ -147,11 +153,33 @@ async function loadPinned(generation: number): Promise<Runtime> {
     registry: buildRegistry({ generation, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool(`g${generation}-pinned`),
     loaded,
+    manifestSha256: createHash("sha256").update(await fs.readFile(path.join(loaded.dir, "manifest.json"))).digest("hex"),
     holds: 0,
     retired: true,
   };
   held().add(rt);
   return rt;
+}
+
+/** Closes a retired runtime's pool in the background; a failure is logged (its hosts are killed with it anyway). */
+function closePool(rt: Runtime): void {
+  rt.pool.close().catch((err: unknown) => log("warn", `closing the plugin hosts of ${rt.pool.name} failed: ${firstLine(err)}`));
+}
+
+/**
+ * The served runtime's pool can run plugins: it is open, and hosts may start here (they may not when
+ * PLUGIN_REQUIRE_NETWORK_ISOLATION=1 and this machine cannot isolate them). What /api/ready calls "pool".
+ */
+export function poolServes(rt: Runtime = getRuntime()): boolean {
+  return !rt.pool.closed && hostsRefused() === null;
+}
+
+/**
+ * After an activation: a process that serves plugins (it has a runtime: the server) loads the new generation at
+ * once. A CLI has none and loads nothing; the servers follow within their poll interval.
+ */
+export async function reloadRuntimeIfServing(): Promise<void> {
+  if (g.__opsflowRuntime) await reloadRuntime();
 }
 
 /** The active generation id in the DB (null when none). */
@@ -196,8 +224,11 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     log("error", `cache configuration unusable: ${(err as Error).message}`);
   }
   let loaded: MaterializedGeneration;
+  let manifestSha256: string;
   try {
     loaded = await materializeGeneration({ cache, generation: activeInDb, runtimeRoot: runtimeRoot(), log });
+    // The loader keeps the cache's manifest bytes as they are in <dir>/manifest.json (the local copy).
+    manifestSha256 = createHash("sha256").update(await fs.readFile(path.join(loaded.dir, "manifest.json"))).digest("hex");
   } catch (err) {
     const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
     // The poll retries every interval: say it once per distinct problem, not every few seconds.
@@ -215,6 +246,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     registry: buildRegistry({ generation: activeInDb, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
     pool: newPool(`g${activeInDb}`),
     loaded,
+    manifestSha256,
     holds: 0,
     retired: false,
   };
@@ -225,10 +257,10 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
   // The old pool finishes what it has, then closes — once no run holds it; local copies no one uses go.
   current.retired = true;
-  if (current.holds === 0) void current.pool.close().catch(() => undefined);
+  if (current.holds === 0) closePool(current);
   else held().add(current);
   const keep = [activeInDb, ...[current, ...held()].flatMap((r) => (r.generation ? [r.generation] : []))];
-  void pruneRuntime(runtimeRoot(), keep).catch(() => undefined);
+  pruneRuntime(runtimeRoot(), keep).catch((err: unknown) => log("warn", `removing local copies of old generations from ${runtimeRoot()} failed: ${firstLine(err)}`));
   return next;
 }
 
@@ -240,7 +272,7 @@ function setStatus(rt: Runtime, activeInDb: number | null, problem: string | nul
     verified: Boolean(rt.loaded) && sets.every((s) => s.status !== "integrity_failed"),
     origin: rt.loaded?.origin ?? "none",
     problem: problem ?? (sets.some((s) => s.status === "integrity_failed") ? "some plugin sets failed verification" : null),
-    poolUp: true,
+    poolUp: poolServes(rt),
     plugins: {
       loaded: rt.registry.all().length,
       failed: rt.registry.problems.filter((p) => p.status !== "carried_over").length,
@@ -260,7 +292,7 @@ export function startRuntime(): void {
     return { hosts: stats.hosts, queued: stats.queued };
   });
   void reloadRuntime();
-  g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), pollIntervalMs());
+  g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), env.pollIntervalMs());
   g.__opsflowRuntimePoll.unref();
 }
 

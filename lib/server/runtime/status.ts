@@ -12,6 +12,7 @@ export interface RuntimeStatus {
   origin: "cache" | "local" | "none";
   /** Why the instance runs without (part of) its generation, for the admin banner and the logs. */
   problem: string | null;
+  /** The served runtime's pool could run plugins when it was loaded (open, hosts allowed); false before the first load. */
   poolUp: boolean;
   plugins: { loaded: number; failed: number; carriedOver: number };
   loadedAt: string | null;

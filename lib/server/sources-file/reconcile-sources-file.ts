@@ -12,6 +12,7 @@ import { createSource, updateSource } from "../sources/save-source";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { loadSourcesFile, type LoadOptions } from "./load-sources-file";
 import { fileOf, secretsEqual, type FileWrite } from "./managed";
+import { env } from "../../env";
 
 /**
  * Makes the database match PLUGIN_SOURCES_FILE: creates, updates and deletes the sources the file manages (and sets
@@ -214,7 +215,7 @@ export function describeSummary(s: ReconcileSummary): string {
  * Throws SourcesFileError (with every problem) when the file cannot be applied; nothing is changed then.
  */
 export async function reconcileFromEnv(log: (line: string) => void = console.info): Promise<ReconcileSummary | null> {
-  const file = process.env.PLUGIN_SOURCES_FILE?.trim();
+  const file = env.pluginSourcesFile();
   if (!file) return null;
   const summary = await reconcileSourcesFile(file);
   log(`sources file ${describeSummary(summary)}`);

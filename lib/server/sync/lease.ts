@@ -1,5 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@prisma/client";
+import { env } from "../../env";
 
 /**
  * The sync lease: one row, taken with one atomic UPDATE that succeeds only when nobody holds it or the holder's
@@ -7,14 +8,12 @@ import type { PrismaClient } from "@prisma/client";
  * (shared by all instances) and the embedded DB.
  */
 
-export const leaseTtlMs = () => Number(process.env.SYNC_LEASE_TTL_MS) || 60_000;
-
 export interface TakenLease {
   /** The run that held the expired lease we took over (to be marked failed), if any. */
   previousRunId: string | null;
 }
 
-export async function acquireLease(prisma: PrismaClient, holder: string, ttlMs = leaseTtlMs()): Promise<TakenLease | null> {
+export async function acquireLease(prisma: PrismaClient, holder: string, ttlMs = env.leaseTtlMs()): Promise<TakenLease | null> {
   const rows = await prisma.$queryRaw<{ previous: string | null }[]>`
     UPDATE "SyncLease" AS l
        SET "holder" = ${holder}, "runId" = NULL, "expiresAt" = now() + make_interval(secs => ${ttlMs / 1000}::float8)
@@ -25,7 +24,7 @@ export async function acquireLease(prisma: PrismaClient, holder: string, ttlMs =
 }
 
 /** Records which run the lease covers, and extends it; false if the lease was lost (taken over). */
-export async function renewLease(prisma: PrismaClient, holder: string, runId: string | null, ttlMs = leaseTtlMs()): Promise<boolean> {
+export async function renewLease(prisma: Pick<PrismaClient, "$executeRaw">, holder: string, runId: string | null, ttlMs = env.leaseTtlMs()): Promise<boolean> {
   const n = await prisma.$executeRaw`
     UPDATE "SyncLease" SET "runId" = ${runId}, "expiresAt" = now() + make_interval(secs => ${ttlMs / 1000}::float8)
      WHERE "id" = 1 AND "holder" = ${holder}`;
@@ -34,11 +33,4 @@ export async function renewLease(prisma: PrismaClient, holder: string, runId: st
 
 export async function releaseLease(prisma: PrismaClient, holder: string): Promise<void> {
   await prisma.$executeRaw`UPDATE "SyncLease" SET "holder" = NULL, "runId" = NULL, "expiresAt" = now() WHERE "id" = 1 AND "holder" = ${holder}`;
-}
-
-/** The run holding a live lease, if any. */
-export async function currentLeaseRun(prisma: PrismaClient): Promise<string | null> {
-  const rows = await prisma.$queryRaw<{ runId: string | null }[]>`
-    SELECT "runId" FROM "SyncLease" WHERE "id" = 1 AND "holder" IS NOT NULL AND "expiresAt" >= now()`;
-  return rows[0]?.runId ?? null;
 }

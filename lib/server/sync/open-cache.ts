@@ -6,22 +6,16 @@ import type { CacheStore } from "../../plugins/cache/types";
 import { createS3Client } from "../../plugins/s3-client";
 import { openSecrets } from "../../secrets";
 import { db } from "../../db";
-import { defaultCachePath } from "../cache/cache-config";
+import { defaultCachePath, parseCacheSettings } from "../cache/cache-config";
+import { extraCa } from "./extra-ca";
 
 /** The configured cache (or the default FS cache under DATA_DIR), with its secret decrypted in memory only. */
 export async function openCache(row?: CacheConfig | null): Promise<CacheStore> {
   const config = row === undefined ? await (await db()).cacheConfig.findUnique({ where: { id: 1 } }) : row;
   if (!config) return fsCache(defaultCachePath());
-  const settings = config.settings as Record<string, string | boolean>;
-  if (config.kind === "fs") return fsCache(String(settings.path));
-  const s3 = {
-    endpoint: String(settings.endpoint),
-    region: String(settings.region),
-    bucket: String(settings.bucket),
-    prefix: String(settings.prefix ?? ""),
-    accessKeyId: String(settings.accessKeyId ?? ""),
-    pathStyle: Boolean(settings.pathStyle),
-  };
-  const client = createS3Client({ ...s3, secretAccessKey: openSecrets(config.secret).secretAccessKey });
-  return s3Cache(client, s3.bucket, s3.prefix, s3.endpoint);
+  const settings = parseCacheSettings(config);
+  if (settings.kind === "fs") return fsCache(settings.path);
+  // SYNC_CA_FILE serves an S3-compatible cache with a private CA too (added to Node's roots).
+  const client = createS3Client({ ...settings, secretAccessKey: openSecrets(config.secret).secretAccessKey, ca: await extraCa() });
+  return s3Cache(client, settings.bucket, settings.prefix, settings.endpoint);
 }

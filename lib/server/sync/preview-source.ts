@@ -1,17 +1,15 @@
 import "server-only";
-import { hostSettings } from "../runtime/host-settings";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { db } from "../../db";
-import { env } from "../../env";
 import type { TText } from "../../plugins/contract";
-import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
 import { runSync, type SyncSourceInput } from "../../plugins/sync/run-sync";
+import { lineLogger } from "../../log";
 import type { TSource } from "../../validations/source";
+import { findBaseGeneration } from "../generations/find-base-generation";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
-import { findBaseGeneration } from "./generations";
-import { openCache } from "./open-cache";
+import { buildSyncOptions } from "./sync-options";
 
 export interface PreviewPlugin {
   code: string;
@@ -40,8 +38,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
   // The secrets a save would store (the same rule), so Preview fetches with exactly what Sync will use.
   const { settings } = splitSourceInput(input);
   const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: input.pluginSets } as SyncSourceInput;
-  const cache = await openCache();
-  const base = await findBaseGeneration(prisma, cache);
+  const options = await buildSyncOptions();
+  const base = await findBaseGeneration(options.cache, lineLogger({ component: "preview", source: input.name }));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
   try {
     const { manifest, results } = await runSync({
@@ -49,11 +47,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
       generation: 1,
       sources: [source],
       previous: null,
-      cache,
+      ...options,
       workDir,
-      allowHttp: env.secureLoose(),
-      fetchLimits: DEFAULT_FETCH_LIMITS,
-      describe: hostSettings().describe,
       dryRun: true,
       log: () => undefined,
     });

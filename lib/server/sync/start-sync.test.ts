@@ -68,6 +68,22 @@ describe("sync runs recorded in the database", () => {
     expect(await database.prisma.syncRun.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "failed", error: expect.stringMatching(/lease expired/) });
   });
 
+  it("a base generation whose manifest cannot be read is not built on, and the run's log says why at WARN", async () => {
+    await addFsSource("examples");
+    const first = await startSync({ trigger: "cli", actor: "base", activate: true });
+    await first.done;
+    const { generationId } = await database.prisma.syncRun.findUniqueOrThrow({ where: { id: first.runId } });
+    const cache = await openCache();
+    fs.writeFileSync(path.join(cache.location, ...manifestKey(generationId!).split("/")), "{ not json");
+    const second = await startSync({ trigger: "cli", actor: "base" });
+    expect((await second.done)?.status).toBe("succeeded");
+    const logs = await database.prisma.syncLog.findMany({ where: { runId: second.runId }, orderBy: { id: "asc" } });
+    expect(logs.filter((l) => l.level === "warn").map((l) => l.message)).toEqual([
+      expect.stringMatching(new RegExp(`^generation ${generationId} cannot be built on: its manifest in .+ cannot be read \\(.+\\)$`)),
+    ]);
+    expect(logs.some((l) => /building on generation/.test(l.message))).toBe(false);
+  });
+
   it("keeps the active generation and the newest N, deleting older manifests and unreferenced objects", async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-gc-"));
     fs.cpSync(EXAMPLES, root, { recursive: true });

@@ -1,5 +1,4 @@
 import "server-only";
-import { hostSettings } from "../runtime/host-settings";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -7,17 +6,21 @@ import path from "node:path";
 import type { PrismaClient, SyncTrigger } from "@prisma/client";
 import { db } from "../../db";
 import { env } from "../../env";
+import { firstLine } from "../../errors";
 import { childLogger, scrub } from "../../log";
 import { recordSyncRun, recordSyncSource } from "../../metrics";
-import { DEFAULT_FETCH_LIMITS } from "../../plugins/sources";
 import type { SetLimits } from "../../plugins/stage/inspect-set";
 import { runSync, type LogLevel, type SourceResult, type SyncOutcome } from "../../plugins/sync/run-sync";
 import type { FetchLimits } from "../../plugins/types";
 import { ExpectedError } from "../errors";
-import { acquireLease, leaseTtlMs, releaseLease, renewLease } from "./lease";
-import { activateGeneration, collectGarbage, findBaseGeneration } from "./generations";
+import { activateGeneration } from "../generations/activate-generation";
+import { collectGarbage } from "../generations/collect-garbage";
+import { findBaseGeneration } from "../generations/find-base-generation";
+import { createGeneration, markGenerationFailed, markGenerationReady } from "../generations/record-generation";
+import { acquireLease, releaseLease, renewLease } from "./lease";
 import { toSyncSource } from "./load-sync-sources";
 import { openCache } from "./open-cache";
+import { buildSyncOptions } from "./sync-options";
 
 export interface StartSyncOptions {
   trigger: SyncTrigger;
@@ -63,12 +66,17 @@ export async function startSync(opts: StartSyncOptions): Promise<StartedSync> {
   try {
     if (lease.previousRunId) await markAbandoned(prisma, lease.previousRunId);
     const cache = await openCache();
-    const generation = opts.dryRun ? null : await prisma.generation.create({ data: { cacheLocation: cache.location } });
-    const run = await prisma.syncRun.create({
-      data: { trigger: opts.trigger, actor: opts.actor, dryRun: Boolean(opts.dryRun), onlySources: opts.only ?? [], generationId: generation?.id },
+    const generation = opts.dryRun ? null : await createGeneration(cache.location);
+    // The run and the lease's pointer to it commit together: a process that dies right after leaves a run that the
+    // next lease holder finds (and marks failed), never one that stays "running" for good.
+    const run = await prisma.$transaction(async (tx) => {
+      const created = await tx.syncRun.create({
+        data: { trigger: opts.trigger, actor: opts.actor, dryRun: Boolean(opts.dryRun), onlySources: opts.only ?? [], generationId: generation },
+      });
+      await renewLease(tx, holder, created.id);
+      return created;
     });
-    await renewLease(prisma, holder, run.id);
-    const done = execute(prisma, holder, run.id, generation?.id ?? 0, cache, opts);
+    const done = execute(prisma, holder, run.id, generation ?? 0, cache, opts);
     return { runId: run.id, done };
   } catch (err) {
     await releaseLease(prisma, holder);
@@ -84,7 +92,7 @@ async function markAbandoned(prisma: PrismaClient, runId: string): Promise<void>
     where: { id: runId },
     data: { status: "failed", finishedAt: new Date(), error: "the process running this sync stopped (its lease expired and was taken over)" },
   });
-  if (run.generationId) await prisma.generation.update({ where: { id: run.generationId }, data: { status: "failed" } });
+  if (run.generationId) await markGenerationFailed(run.generationId);
 }
 
 async function execute(
@@ -100,19 +108,30 @@ async function execute(
   // sources' secret values and URL credentials. Every failure is exactly one "error" line (see runSync).
   const runLog = childLogger({ runId, generation: generation || null, trigger: opts.trigger, ...(opts.dryRun ? { dryRun: true } : {}) });
   const secrets: string[] = [];
-  // DB log lines are written in order by one chain, so a slow insert never reorders or drops them.
-  let logChain: Promise<unknown> = Promise.resolve();
+  // The run's rows (log lines, source results) are written in order by one chain, so a slow insert never reorders
+  // them; one that fails is said in the process log, and the chain goes on.
+  let chain: Promise<void> = Promise.resolve();
+  const record = (what: string, write: () => Promise<unknown>) => {
+    chain = chain.then(write).then(
+      () => undefined,
+      (err: unknown) => runLog.warn(`could not store ${what} of the run in the database: ${firstLine(err)}`),
+    );
+  };
   const log = (level: LogLevel, line: string, source?: string, set?: string) => {
     const message = scrub(line, secrets);
     opts.onLog?.(level, message, source);
     runLog[level]({ ...(source ? { source } : {}), ...(set ? { set } : {}) }, message);
-    logChain = logChain.then(() => prisma.syncLog.create({ data: { runId, level, source: source ?? null, message: message.slice(0, 2000) } })).catch(() => undefined);
+    record("a log line", () => prisma.syncLog.create({ data: { runId, level, source: source ?? null, message: message.slice(0, 2000) } }));
   };
+  const renewEvery = Math.max(1000, env.leaseTtlMs() / 3);
   const heartbeat = setInterval(() => {
-    renewLease(prisma, holder, runId).then((ok) => {
-      if (!ok) log("error", "lost the sync lease (this process stalled past its expiry); the result will not be activated");
-    }, () => undefined);
-  }, Math.max(1000, leaseTtlMs() / 3));
+    renewLease(prisma, holder, runId).then(
+      (ok) => {
+        if (!ok) log("error", "lost the sync lease (this process stalled past its expiry); the result will not be activated");
+      },
+      (err: unknown) => runLog.warn(`renewing the sync lease failed (${firstLine(err)}); trying again in ${renewEvery} ms`),
+    );
+  }, renewEvery);
   heartbeat.unref();
   let position = 0;
   try {
@@ -122,48 +141,40 @@ async function execute(
     const selected = rows.filter((r) => !opts.only?.length || opts.only.includes(r.name));
     const sources = selected.map(toSyncSource);
     for (const source of sources) secrets.push(...Object.values(source.secret as Record<string, unknown>).filter((v): v is string => typeof v === "string"));
-    const base = await findBaseGeneration(prisma, cache);
+    const settings = await buildSyncOptions({ cache, fetchLimits: opts.fetchLimits, setLimits: opts.setLimits });
+    const base = await findBaseGeneration(cache, (level, line) => log(level, line));
     log("info", `sync ${opts.dryRun ? "(dry run) " : ""}of ${selected.length} source(s) into ${cache.location}${base ? `, building on generation ${base.id}` : ""}`);
     const keep = opts.only?.length ? rows.filter((r) => !opts.only!.includes(r.name)).map((r) => r.name) : [];
     const outcome = await runSync({
+      ...settings,
       runId,
       generation: generation || 1,
       sources,
       keepSources: keep,
       previous: base?.manifest ?? null,
-      cache,
       workDir,
-      allowHttp: env.secureLoose(),
-      ca: await readExtraCa(),
-      fetchLimits: { ...DEFAULT_FETCH_LIMITS, ...opts.fetchLimits },
-      setLimits: opts.setLimits,
-      // SYNC_DESCRIBE_TIMEOUT_MS (how long one set's modules may take to import, default 15 s), PLUGIN_HEAP_MB.
-      describe: hostSettings().describe,
       dryRun: opts.dryRun,
       log,
       onSource: (result) => {
         opts.onSource?.(result);
         recordSyncSource(result);
         const { sets, name, ...rest } = result;
-        logChain = logChain.then(() =>
-          prisma.syncSourceResult.create({ data: { runId, sourceName: name, ...rest, error: rest.error ?? null, sets: sets as never, position: position++ } }),
-        );
+        const row = { runId, sourceName: name, ...rest, error: rest.error ?? null, sets: sets as never, position: position++ };
+        record(`the result of source ${name}`, () => prisma.syncSourceResult.create({ data: row }));
       },
     });
-    await logChain;
+    await chain;
     if (!opts.dryRun) {
-      const plugins = outcome.manifest.sets.reduce((n, s) => n + s.plugins.length, 0);
-      const problems = outcome.manifest.failed.length + outcome.manifest.clashes.length + outcome.manifest.sets.filter((s) => s.status === "carried_over").length;
-      await prisma.generation.update({ where: { id: generation }, data: { status: "ready", readyAt: new Date(), plugins, sets: outcome.manifest.sets.length, problems } });
+      await markGenerationReady(generation, outcome.manifest);
       const stillHolder = await renewLease(prisma, holder, runId);
       if (opts.activate && stillHolder) {
-        await activateGeneration(prisma, generation);
+        await activateGeneration(generation, opts.actor);
         log("info", `generation ${generation} is now active`);
       } else {
         log("info", `generation ${generation} is ready`);
       }
-      const deleted = await collectGarbage(prisma, cache).catch((err) => {
-        log("warn", `garbage collection failed: ${(err as Error).message}`);
+      const deleted = await collectGarbage(cache).catch((err: unknown) => {
+        log("warn", `garbage collection failed: ${firstLine(err)}`);
         return [];
       });
       if (deleted.length) log("info", `removed old generation(s) ${deleted.join(", ")} from the cache`);
@@ -173,27 +184,22 @@ async function execute(
       outcome.status === "succeeded" ? "info" : "warn",
       `sync finished: ${outcome.status} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
     );
-    await logChain;
+    await chain;
     await prisma.syncRun.update({ where: { id: runId }, data: { status: outcome.status, finishedAt: new Date() } });
     recordSyncRun(outcome.status);
     return outcome;
   } catch (err) {
-    const message = scrub((err as Error).message?.split("\n")[0] ?? String(err), secrets);
+    const message = scrub(firstLine(err), secrets);
     log("error", `sync failed: ${message}`);
     recordSyncRun("failed");
-    await logChain;
-    await prisma.syncRun.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: message } }).catch(() => undefined);
-    if (generation) await prisma.generation.update({ where: { id: generation }, data: { status: "failed" } }).catch(() => undefined);
+    await chain;
+    const noted = (what: string) => (e: unknown) => runLog.error(`could not mark ${what} failed in the database: ${firstLine(e)}`);
+    await prisma.syncRun.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: message } }).catch(noted("the run"));
+    if (generation) await markGenerationFailed(generation).catch(noted(`generation ${generation}`));
     return null;
   } finally {
     clearInterval(heartbeat);
-    await releaseLease(prisma, holder).catch(() => undefined);
-    await fs.rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    await releaseLease(prisma, holder).catch((err: unknown) => runLog.warn(`releasing the sync lease failed (${firstLine(err)}); it expires by itself`));
+    await fs.rm(workDir, { recursive: true, force: true }).catch((err: unknown) => runLog.warn(`could not remove the scratch directory ${workDir}: ${firstLine(err)}`));
   }
-}
-
-/** SYNC_CA_FILE: extra CA certificates (PEM) for https remotes with a private CA. */
-async function readExtraCa(): Promise<string | undefined> {
-  const file = process.env.SYNC_CA_FILE?.trim();
-  return file ? fs.readFile(file, "utf8") : undefined;
 }

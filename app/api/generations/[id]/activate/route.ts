@@ -1,6 +1,6 @@
 import { withRole } from "@/lib/server/route";
 import { notFound } from "@/lib/server/errors";
-import { activateGeneration } from "@/lib/server/runtime/activate-generation";
+import { activateGeneration } from "@/lib/server/generations/activate-generation";
 import { ZIntText } from "@/lib/validations/common";
 
 export const dynamic = "force-dynamic";

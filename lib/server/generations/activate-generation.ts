@@ -2,43 +2,15 @@ import "server-only";
 import { db } from "../../db";
 import { recordAudit } from "../audit/record-audit";
 import { ExpectedError, notFound } from "../errors";
-import { reloadRuntime } from "./runtime";
-
-export interface GenerationView {
-  id: number;
-  status: string;
-  createdAt: string;
-  readyAt: string | null;
-  activatedAt: string | null;
-  plugins: number;
-  sets: number;
-  problems: number;
-  runId: string | null;
-}
-
-export async function findGenerations(take = 30): Promise<GenerationView[]> {
-  const rows = await (await db()).generation.findMany({
-    where: { status: { in: ["active", "ready"] } },
-    orderBy: { id: "desc" },
-    take,
-    include: { run: { select: { id: true } } },
-  });
-  return rows.map((g) => ({
-    id: g.id,
-    status: g.status,
-    createdAt: g.createdAt.toISOString(),
-    readyAt: g.readyAt?.toISOString() ?? null,
-    activatedAt: g.activatedAt?.toISOString() ?? null,
-    plugins: g.plugins,
-    sets: g.sets,
-    problems: g.problems,
-    runId: g.run?.id ?? null,
-  }));
-}
+import { reloadRuntimeIfServing } from "../runtime/runtime";
+import { getGeneration, type GenerationView } from "./find-generations";
 
 /**
- * Makes a ready generation the active one and swaps this instance's runtime to it at once (others follow within
- * their poll interval). Rolling back is activating the previous generation again.
+ * Makes a ready generation the active one (the previous active one becomes ready) and audits it — who, and from
+ * which generation to which — in one transaction, whoever asks: an admin (API, plugins page), a sync run that
+ * activates what it built (release, plugins:sync, the first start, "Sync now"). A process that serves plugins (the
+ * server) then switches to it at once; other instances, and a server beside a CLI, follow within their poll
+ * interval. Rolling back is activating the previous generation again.
  */
 export async function activateGeneration(id: number, actor: string): Promise<GenerationView> {
   const prisma = await db();
@@ -58,16 +30,22 @@ export async function activateGeneration(id: number, actor: string): Promise<Gen
       summary: { from: previous?.id ?? null, to: id },
     });
   });
-  await reloadRuntime();
-  return (await findGenerations(100)).find((g) => g.id === id)!;
+  await reloadRuntimeIfServing();
+  return getGeneration(id);
 }
 
 /** The generation to roll back to: the most recently active one other than the current. */
 export async function findRollbackTarget(): Promise<number | null> {
-  const prisma = await db();
-  const previous = await prisma.generation.findFirst({
+  const previous = await (await db()).generation.findFirst({
     where: { status: "ready", activatedAt: { not: null } },
     orderBy: { activatedAt: "desc" },
   });
   return previous?.id ?? null;
+}
+
+/** Activates the rollback target (409 when no generation was active before the current one). */
+export async function rollBackGeneration(actor: string): Promise<GenerationView> {
+  const target = await findRollbackTarget();
+  if (!target) throw new ExpectedError(409, "plugins.noRollback");
+  return activateGeneration(target, actor);
 }

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SyncTrigger" ADD VALUE 'start';
