@@ -5,8 +5,8 @@ import { createSleepProcess, ensureMember, pageText } from "./fixtures/runs";
 // The browser asks for Chinese; these users have saved no preference, so the interface follows it.
 test.use({ locale: "zh-CN", extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } });
 
-const OWNER = { username: "zh-owner", password: "zh-owner-password-1" };
-const EDITOR = { username: "zh-editor", password: "zh-editor-password-1" };
+const OWNER = { username: "zh-owner", password: "owns-it-in-zh-pw-1" };
+const EDITOR = { username: "zh-editor", password: "edits-it-in-zh-pw-1" };
 const CANARY = "zh-canary-52be07aa19";
 
 test("凭据、运行记录、取消与共享（简体中文）", async ({ page }) => {

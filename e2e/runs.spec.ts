@@ -5,9 +5,9 @@ import { createSleepProcess, ensureMember, pageText } from "./fixtures/runs";
 test.use({ locale: "en-US" });
 test.describe.configure({ mode: "serial" });
 
-const OWNER = { username: "runs-owner", password: "runs-owner-password-1" };
-const VIEWER = { username: "runs-viewer", password: "runs-viewer-password-1" };
-const OUTSIDER = { username: "runs-outsider", password: "runs-outsider-password-1" };
+const OWNER = { username: "runs-owner", password: "owns-the-runs-pw-1" };
+const VIEWER = { username: "runs-viewer", password: "reads-the-runs-pw-1" };
+const OUTSIDER = { username: "runs-outsider", password: "stays-outside-pw-1" };
 const CANARY = "e2e-canary-7f3a91c2d4";
 const PROCESS = "Nightly deploy";
 
