@@ -79,6 +79,9 @@ export interface SyncOutcome {
 export const configHash = (s: SyncSetInput) =>
   createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
 
+/** What a source's fetch stages: its sets' submodules, nothing else (what lies elsewhere cannot fail it). */
+const submodulesOf = (source: SyncSourceInput) => source.sets.map((s) => s.submodule);
+
 /** One line for a failure: the message only (no stack; fetchers never put secrets in messages). */
 export const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 500);
 
@@ -109,7 +112,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     if (!opts.previous?.sets.some((s) => s.source === source.name)) return null;
     const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
     const previous = opts.previous?.sources.find((s) => s.name === source.name)?.revision ?? undefined;
-    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined, previous };
+    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined, previous, submodules: submodulesOf(source) };
     const pending = fetcher.revision(source.settings as never, source.secret as never, ctx);
     pending.catch(() => undefined); // handled in the source's turn
     return pending;
@@ -141,7 +144,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 
     try {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
-      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l) };
+      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l), submodules: submodulesOf(source) };
       const revision = await revisions[index];
       if (revision !== null) {
         log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
