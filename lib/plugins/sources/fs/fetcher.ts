@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import { constants, createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, Writable } from "node:stream";
+import { Writable } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../../types";
 import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "../common";
@@ -66,25 +67,13 @@ async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): P
     try {
       const st = await handle.stat();
       if (!st.isFile()) throw new PluginSourceError(`${JSON.stringify(rel)} is not a regular file`, "unsafe_path");
-      const hash = createHash("sha256");
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          try {
-            budget.addBytes(chunk.length);
-          } catch (e) {
-            return cb(e as Error);
-          }
-          size += chunk.length;
-          hash.update(chunk);
-          cb(null, out ? chunk : undefined);
-        },
-      });
+      const tap = meteredHash((n) => budget.addBytes(n), !!out);
       const sink = out
         ? createWriteStream(out, { flags: "wx", mode: st.mode & 0o111 ? 0o755 : 0o644 })
         : new Writable({ write: (_c, _e, cb) => cb() });
       await pipeline(handle.createReadStream({ autoClose: false }), tap, sink, { signal: op.signal });
-      lines.push(fileLine(rel, size, hash.digest("hex")));
+      const { size, sha256 } = tap.result();
+      lines.push(fileLine(rel, size, sha256));
     } finally {
       await handle.close().catch(() => undefined);
     }

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import tar from "tar-stream";
@@ -106,26 +106,13 @@ class State {
 
   async write(rel: string, abs: string, body: Readable): Promise<void> {
     await fsp.mkdir(path.dirname(abs), { recursive: true });
-    const hash = createHash("sha256");
-    let size = 0;
-    const count = new Transform({
-      transform: (chunk: Buffer, _enc, cb) => {
-        try {
-          this.add(chunk.length);
-        } catch (e) {
-          return cb(e as Error);
-        }
-        size += chunk.length;
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
+    const count = meteredHash((n) => this.add(n));
     try {
       await pipeline(body, count, createWriteStream(abs, { flags: "wx", mode: 0o644 }), { signal: this.op.signal });
     } catch (e) {
       throw e instanceof PluginSourceError ? e : (localFsError(e) ?? e);
     }
-    this.digests.set(rel, { size, sha256: hash.digest("hex") });
+    this.digests.set(rel, count.result());
   }
 }
 

@@ -3,12 +3,13 @@
  * (sha256 over keys + ETags); `fetch()` lists and downloads each of those objects (bounded concurrency) into ctx.dir,
  * relative to the prefix. Keys elsewhere under the prefix are ignored.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import {
   PluginSourceError,
@@ -213,16 +214,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
           const body = res.Body as Readable | undefined;
           const abs = path.join(root, ...o.rel.split("/"));
           await fsp.mkdir(path.dirname(abs), { recursive: true });
-          const count = new Transform({
-            transform(chunk: Buffer, _enc, cb) {
-              try {
-                budget.addBytes(chunk.length);
-                cb(null, chunk);
-              } catch (e) {
-                cb(e as Error);
-              }
-            },
-          });
+          const count = meteredHash((n) => budget.addBytes(n));
           try {
             if (body) await pipeline(body, count, createWriteStream(abs, { flags: "wx" }), { signal: op.signal });
             else await fsp.writeFile(abs, "", { flag: "wx" });
