@@ -8,6 +8,16 @@ export const METHODS = ["GET", "POST", "PUT", "DELETE"];
 export const MAX_SLEEP_MS = 60_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** An optional select input whose options are their own labels. */
+const choice = (key, label, values, fallback) => ({
+  key,
+  label,
+  type: "select",
+  required: false,
+  default: fallback,
+  options: values.map((v) => ({ value: v, label: v })),
+});
+
 const GROUP = { code: "BUILTIN", name: { en: "Built-in", "zh-CN": "内置" } };
 const VERSION = "1.0.0";
 
@@ -20,14 +30,7 @@ export const BUILTIN_DESCRIPTORS = [
     description: { en: "Writes a message to the run log.", "zh-CN": "向运行日志写入一条消息。" },
     inputs: [
       { key: "message", label: { en: "Message", "zh-CN": "消息" }, type: "text", required: true },
-      {
-        key: "level",
-        label: { en: "Level", "zh-CN": "级别" },
-        type: "select",
-        required: false,
-        default: "info",
-        options: LEVELS.map((l) => ({ value: l, label: l })),
-      },
+      choice("level", { en: "Level", "zh-CN": "级别" }, LEVELS, "info"),
     ],
     outputs: [{ key: "logged", label: { en: "Logged", "zh-CN": "已记录" }, type: "boolean" }],
   },
@@ -51,14 +54,7 @@ export const BUILTIN_DESCRIPTORS = [
     },
     inputs: [
       { key: "url", label: { en: "URL", "zh-CN": "URL" }, type: "text", required: true },
-      {
-        key: "method",
-        label: { en: "Method", "zh-CN": "方法" },
-        type: "select",
-        required: false,
-        default: "GET",
-        options: METHODS.map((m) => ({ value: m, label: m })),
-      },
+      choice("method", { en: "Method", "zh-CN": "方法" }, METHODS, "GET"),
       { key: "headers", label: { en: "Headers (JSON)", "zh-CN": "请求头（JSON）" }, type: "json", required: false },
       { key: "body", label: { en: "Body", "zh-CN": "请求体" }, type: "textarea", required: false },
       { key: "timeoutMs", label: { en: "Timeout (ms)", "zh-CN": "超时（毫秒）" }, type: "number", required: false, default: DEFAULT_TIMEOUT_MS },
