@@ -28,7 +28,7 @@ function create() {
     },
     syncRuns: new Counter({
       name: "opsflow_sync_runs_total",
-      help: "Finished sync runs by status (succeeded, partial, failed).",
+      help: "Finished sync runs by status (succeeded, partial, failed, unchanged: no new generation).",
       labelNames: ["status"] as const,
       registers: [registry],
     }),
@@ -127,7 +127,7 @@ function create() {
     }),
   };
   // Known label values start at 0, so rate() and alerts see the series before the first event.
-  for (const status of ["succeeded", "partial", "failed"]) m.syncRuns.inc({ status }, 0);
+  for (const status of ["succeeded", "partial", "failed", "unchanged"]) m.syncRuns.inc({ status }, 0);
   function safeStats(): PoolStats {
     try {
       return poolStats();
@@ -143,7 +143,7 @@ const g = globalThis as unknown as { __opsflowMetrics?: ReturnType<typeof create
 export const metrics = (g.__opsflowMetrics ??= create());
 
 /** One finished sync run (dry runs included). */
-export function recordSyncRun(status: "succeeded" | "partial" | "failed"): void {
+export function recordSyncRun(status: "succeeded" | "partial" | "failed" | "unchanged"): void {
   metrics.syncRuns.inc({ status });
 }
 
