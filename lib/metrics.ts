@@ -1,7 +1,7 @@
 import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "./db";
-import { getRuntimeStatus } from "./server/runtime/status";
+import { activationState, getRuntimeStatus } from "./server/runtime/status";
 
 /**
  * Prometheus metrics (prom-client), served by GET /api/metrics. One registry per process, kept on globalThis so
@@ -75,6 +75,14 @@ function create() {
           builtAt.set(id, (row.readyAt ?? row.createdAt).getTime());
         }
         this.set((Date.now() - builtAt.get(id)!) / 1000);
+      },
+    }),
+    activationPending: new Gauge({
+      name: "opsflow_activation_pending",
+      help: "1 while this instance cannot load the active generation yet and serves the one it has verified, else 0.",
+      registers: [registry],
+      collect() {
+        this.set(activationState() === "pending" ? 1 : 0);
       },
     }),
     plugins: new Gauge({
