@@ -190,13 +190,13 @@ async function execute(
       });
       if (deleted.length) log("info", `removed old generation(s) ${deleted.join(", ")} from the cache`);
     }
+    const runStatus = outcome.unchanged && outcome.status === "succeeded" ? "unchanged" : outcome.status;
     const failedSources = outcome.results.filter((r) => r.status === "failed").length;
     log(
       outcome.status === "succeeded" ? "info" : "warn",
-      `sync finished: ${outcome.status} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
+      `sync finished: ${runStatus} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
     );
     await chain;
-    const runStatus = outcome.unchanged && outcome.status === "succeeded" ? "unchanged" : outcome.status;
     await prisma.syncRun.update({ where: { id: runId }, data: { status: runStatus, finishedAt: new Date() } });
     recordSyncRun(runStatus);
     return { ...outcome, generation: outcome.written ? generation : null, runStatus };
