@@ -62,7 +62,7 @@ async function sync(): Promise<number> {
     console.error(`release failed: plugin sync run ${started.runId} failed; the previous generation stays active`);
     return 1;
   }
-  console.log(`release: plugin sync ${outcome.status}, generation ${outcome.manifest.generation} active`);
+  console.log(`release: plugin sync ${outcome.runStatus}, ${outcome.generation ? `generation ${outcome.generation} active` : "no new generation: the active one stays"}`);
   return 0;
 }
 

@@ -43,6 +43,8 @@ const status = (over: Partial<RuntimeStatus>): RuntimeStatus => ({
   problem: null,
   poolUp: true,
   plugins: { loaded: 0, failed: 0, carriedOver: 0 },
+  loading: null,
+  pending: null,
   loadedAt: new Date().toISOString(),
   ...over,
 });
