@@ -1,0 +1,71 @@
+import tar from "tar-stream";
+
+/**
+ * A plugin set's files as ONE cache object: an uncompressed tar (tar-stream), stored content-addressed under
+ * archiveKey(sha256). One object per set version keeps a sync's writes and an activation's reads O(sets) — one
+ * request per file made a 10,000-file source take 53 s into S3 (issue 15). Plugin code is small text that S3 and
+ * the disk store as well uncompressed, and a plain tar is read without inflating.
+ *
+ * Deterministic: entries sorted by path (code-unit order), regular files only (directories are implied by the
+ * paths), fixed mtime (epoch), mode 0644, owner 0/0 without names. The same files always give the same bytes, so
+ * an unchanged set has the same sha256 as before and is not uploaded again.
+ */
+
+const FIXED = { type: "file", mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, uname: "", gname: "" } as const;
+
+/** The archive of `files` (paths relative to the set's directory, POSIX separators). */
+export async function packSet(files: readonly { path: string; body: Buffer }[]): Promise<Buffer> {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const ended = new Promise<void>((resolve, reject) => {
+    pack.on("data", (chunk: Buffer) => chunks.push(chunk));
+    pack.on("end", resolve);
+    pack.on("error", reject);
+  });
+  for (const f of sorted) pack.entry({ ...FIXED, name: f.path, size: f.body.length }, f.body);
+  pack.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** The bytes are not a (complete) tar archive. */
+export class InvalidArchiveError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidArchiveError";
+  }
+}
+
+export interface ArchiveEntry {
+  /** The entry's name as stored: NOT checked here (the caller holds it against the manifest and safe-path). */
+  name: string;
+  /** tar-stream's type: "file", "directory", "symlink", … */
+  type: string;
+  body: Buffer;
+}
+
+/**
+ * Calls `each` for every entry of `archive`, in order. A malformed or truncated archive is an InvalidArchiveError;
+ * an error thrown by `each` stops the reading and is rethrown as it is.
+ */
+export async function readSetArchive(archive: Buffer, each: (entry: ArchiveEntry) => void): Promise<void> {
+  const extract = tar.extract();
+  let own: { error: unknown } | undefined;
+  extract.end(archive);
+  try {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      try {
+        each({ name: entry.header.name, type: entry.header.type, body: Buffer.concat(chunks) });
+      } catch (error) {
+        own = { error };
+        throw error;
+      }
+    }
+  } catch (err) {
+    if (own) throw own.error;
+    throw new InvalidArchiveError(`not a valid tar archive (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
