@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
+import { rawTar } from "../__fixtures__/set-archives";
 import { packSet, readSetArchive, InvalidArchiveError } from "./set-archive";
 
 const files = [
@@ -48,14 +49,6 @@ describe("set archives", () => {
   });
 
   it("reports other entry types as they are (the caller refuses them)", async () => {
-    const pack = tar.pack();
-    const chunks: Buffer[] = [];
-    pack.on("data", (c: Buffer) => chunks.push(c));
-    const ended = new Promise((resolve) => pack.on("end", resolve));
-    pack.entry({ name: "link", type: "symlink", linkname: "/etc/passwd" });
-    pack.entry({ name: "x.js" }, "x");
-    pack.finalize();
-    await ended;
-    expect((await entriesOf(Buffer.concat(chunks))).map((e) => [e.name, e.type])).toEqual([["link", "symlink"], ["x.js", "file"]]);
+    expect((await entriesOf(await rawTar([{ name: "link", type: "symlink", linkname: "/etc/passwd" }, { name: "x.js", body: "x" }]))).map((e) => [e.name, e.type])).toEqual([["link", "symlink"], ["x.js", "file"]]);
   });
 });

@@ -17,15 +17,15 @@ const FIXED = { type: "file", mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, u
 export async function packSet(files: readonly { path: string; body: Buffer }[]): Promise<Buffer> {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const ended = new Promise<void>((resolve, reject) => {
-    pack.on("data", (chunk: Buffer) => chunks.push(chunk));
-    pack.on("end", resolve);
-    pack.on("error", reject);
-  });
   for (const f of sorted) pack.entry({ ...FIXED, name: f.path, size: f.body.length }, f.body);
   pack.finalize();
-  await ended;
+  return tarBytes(pack);
+}
+
+/** The bytes of a finalized tar-stream pack. */
+export async function tarBytes(pack: tar.Pack): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
