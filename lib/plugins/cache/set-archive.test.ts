@@ -9,6 +9,7 @@ const files = [
   { path: "a.mjs", body: Buffer.from("export default [];\n") },
   { path: `deep/${"n".repeat(120)}.js`, body: Buffer.from("// a name longer than ustar's 100 bytes\n") },
   { path: "empty.txt", body: Buffer.alloc(0) },
+  { path: "插件/模块.mjs", body: Buffer.from("// a name that is not ASCII\n") },
 ];
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

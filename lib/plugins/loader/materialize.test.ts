@@ -156,6 +156,27 @@ describe.each([
     expect(counted.reads.slice(1).sort()).toEqual(manifest.sets.map((s) => archiveKey(s.archive!.sha256)).sort());
   });
 
+  it("a tampered or missing archive fails only its set", async () => {
+    const cache = makeCache();
+    const manifest = await build(cache);
+    const [examples] = manifest.sets;
+    const key = archiveKey(examples.archive!.sha256);
+    await tamperArchive(cache, examples, (files) => files.map((f) => (f.path === "collections/test1.js" ? { ...f, body: Buffer.from("export const plugins = []; // tampered\n") } : f)));
+    const lines: string[] = [];
+    const g = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp(), log: (level, line) => lines.push(`${level} ${line}`) });
+    const bad = byName(g, "examples");
+    expect(bad).toMatchObject({ status: "integrity_failed", reason: `the set's archive does not match the manifest (${key})` });
+    expect(fs.existsSync(bad.dir)).toBe(false);
+    expect(fs.readdirSync(path.dirname(bad.dir))).toEqual([]);
+    expect(byName(g, "fixtures").status).toBe("loaded");
+    expect(lines.some((l) => l.startsWith("error ") && l.includes("examples/custom_plugins") && l.includes("does not match"))).toBe(true);
+
+    await cache.delete([key]);
+    const missing = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp() });
+    expect(byName(missing, "examples")).toMatchObject({ status: "integrity_failed", reason: `the set's archive: missing in the cache (${key})` });
+    expect(byName(missing, "fixtures").status).toBe("loaded");
+  });
+
   it("a generation in the format before archives (one object per file) still loads, and its objects are checked", async () => {
     const cache = makeCache();
     const built = await build(cache);
@@ -213,27 +234,6 @@ describe("concurrency", () => {
 });
 
 describe("integrity", () => {
-  it("a tampered or missing archive fails only its set", async () => {
-    const cache = fsCache(tmp());
-    const manifest = await build(cache);
-    const [examples] = manifest.sets;
-    const key = archiveKey(examples.archive!.sha256);
-    await tamperArchive(cache, examples, (files) => files.map((f) => (f.path === "collections/test1.js" ? { ...f, body: Buffer.from("export const plugins = []; // tampered\n") } : f)));
-    const lines: string[] = [];
-    const g = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp(), log: (level, line) => lines.push(`${level} ${line}`) });
-    const bad = byName(g, "examples");
-    expect(bad).toMatchObject({ status: "integrity_failed", reason: `the set's archive does not match the manifest (${key})` });
-    expect(fs.existsSync(bad.dir)).toBe(false);
-    expect(fs.readdirSync(path.dirname(bad.dir))).toEqual([]);
-    expect(byName(g, "fixtures").status).toBe("loaded");
-    expect(lines.some((l) => l.startsWith("error ") && l.includes("examples/custom_plugins") && l.includes("does not match"))).toBe(true);
-
-    await cache.delete([key]);
-    const missing = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp() });
-    expect(byName(missing, "examples")).toMatchObject({ status: "integrity_failed", reason: `the set's archive: missing in the cache (${key})` });
-    expect(byName(missing, "fixtures").status).toBe("loaded");
-  });
-
   it("an archive that matches its digest but not the set's files fails that set: every entry is checked", async () => {
     const cache = fsCache(tmp());
     const manifest = await build(cache);
