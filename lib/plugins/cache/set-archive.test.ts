@@ -45,6 +45,10 @@ describe("set archives", () => {
     const good = await packSet(files);
     await expect(readSetArchive(good.subarray(0, 700), () => undefined)).rejects.toBeInstanceOf(InvalidArchiveError);
     await expect(readSetArchive(Buffer.from("not a tar archive at all".repeat(40)), () => undefined)).rejects.toBeInstanceOf(InvalidArchiveError);
+    // Cut right after the last entry (no end blocks): every entry is still read before it resolves.
+    const names: string[] = [];
+    await readSetArchive(good.subarray(0, good.length - 1024), (e) => void names.push(e.name));
+    expect(names).toEqual([...files.map((f) => f.path)].sort());
     const mine = new Error("mine");
     await expect(readSetArchive(good, () => { throw mine; })).rejects.toBe(mine);
   });

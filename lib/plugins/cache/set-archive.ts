@@ -47,25 +47,40 @@ export interface ArchiveEntry {
 
 /**
  * Calls `each` for every entry of `archive`, in order. A malformed or truncated archive is an InvalidArchiveError;
- * an error thrown by `each` stops the reading and is rethrown as it is.
+ * an error thrown by `each` stops the reading and is rethrown as it is. (tar-stream's event API: its async
+ * iterator cost about 1.5× the CPU per entry.)
  */
-export async function readSetArchive(archive: Buffer, each: (entry: ArchiveEntry) => void): Promise<void> {
-  const extract = tar.extract();
-  let own: { error: unknown } | undefined;
-  extract.end(archive);
-  try {
-    for await (const entry of extract) {
+export function readSetArchive(archive: Buffer, each: (entry: ArchiveEntry) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const extract = tar.extract();
+    let own: { error: unknown } | undefined;
+    // Resolved only when no entry is being read: "finish" is about the bytes written, not the entries' handlers.
+    let reading = false;
+    let finished = false;
+    const settle = () => finished && !reading && !own && resolve();
+    extract.on("entry", (header, stream, next) => {
+      reading = true;
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      try {
-        each({ name: entry.header.name, type: entry.header.type, body: Buffer.concat(chunks) });
-      } catch (error) {
-        own = { error };
-        throw error;
-      }
-    }
-  } catch (err) {
-    if (own) throw own.error;
-    throw new InvalidArchiveError(`not a valid tar archive (${err instanceof Error ? err.message : String(err)})`);
-  }
+      stream.on("data", (chunk: unknown) => void chunks.push(chunk as Buffer));
+      stream.on("end", () => {
+        try {
+          each({ name: header.name, type: header.type, body: Buffer.concat(chunks) });
+        } catch (error) {
+          own = { error };
+          reject(error);
+          extract.destroy();
+          return;
+        }
+        reading = false;
+        next();
+        settle();
+      });
+    });
+    extract.on("finish", () => {
+      finished = true;
+      settle();
+    });
+    extract.on("error", (err: Error) => reject(own ? own.error : new InvalidArchiveError(`not a valid tar archive (${err.message})`)));
+    extract.end(archive);
+  });
 }
