@@ -7,8 +7,10 @@
  *
  * s3rver runs in a process of its own (bench/s3-process.ts). Uploads and downloads in the baselines go LANES at a
  * time: the loader's concurrency (IO_CONCURRENCY), more than the sync's default set lanes on a small machine.
+ * Every measurement writes 10,000 files: before each one the previous one's files are removed and the kernel's
+ * dirty pages flushed (`sync`, untimed), so one does not pay for the writeback of the other.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -82,6 +84,7 @@ async function syncInto(cache: CacheStore, source: SyncSourceInput): Promise<Man
 
 let prefixes = 0;
 const freshPrefix = (id: string) => `${id}-${++prefixes}/`;
+const flush = async () => void execFileSync("sync");
 
 export async function p9(runs: number): Promise<Result> {
   const s = await setup();
@@ -102,7 +105,7 @@ export async function p9(runs: number): Promise<Result> {
     const subject = () => syncInto(s.cacheAt(freshPrefix("p9sync")), s.source);
     await baseline(); // warm-up: the server's pack cache, the S3 connections, module JIT
     await subject();
-    const r = await paired(runs, baseline, subject);
+    const r = await paired(runs, baseline, subject, flush);
     const ratio = r.subject / r.baseline;
     return {
       id: "P9",
@@ -147,7 +150,10 @@ export async function p10(runs: number): Promise<Result> {
     // Each run writes 10,000 files into a fresh directory; the previous run's go before the next (untimed).
     const dirs: string[] = [];
     const fresh = (prefix: string) => (dirs.push(tmpDir(prefix)), dirs[dirs.length - 1]);
-    const clean = async () => void dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+    const clean = async () => {
+      for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+      await flush();
+    };
     const subject = async () => {
       const loaded = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: fresh("p10rt") });
       const registry = buildRegistry({ generation: 1, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE });
