@@ -37,6 +37,8 @@ export function NodeInspector(props: {
   showErrors: number;
   serverErrors?: Record<string, string>;
   testing: boolean;
+  /** Why this node cannot be tested now; "Test node" is disabled and this is shown beside it. */
+  testBlocked?: string;
   onInputsChange: (nodeId: string, inputs: Record<string, unknown>) => void;
   onRetriesChange: (nodeId: string, retries: number) => void;
   onVersionChange: (nodeId: string, version: string) => void;
@@ -166,11 +168,12 @@ export function NodeInspector(props: {
       {connections}
 
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" variant="secondary" loading={props.testing} disabled={!descriptor} onClick={() => props.onTest(node.id)}>
+        <Button size="sm" variant="secondary" loading={props.testing} disabled={!descriptor || !!props.testBlocked} onClick={() => props.onTest(node.id)} aria-describedby={props.testBlocked ? `${id}-test-blocked` : undefined}>
           {props.testing ? t("testing") : t("test")}
         </Button>
         <Button size="sm" variant="ghost" onClick={() => props.onRemove(node.id)}>{t("remove")}</Button>
       </div>
+      {props.testBlocked && descriptor && <p id={`${id}-test-blocked`} className="text-sm text-amber-800" data-testid="test-blocked">{props.testBlocked}</p>}
 
       {props.lastRun && (
         <section className="space-y-2" aria-labelledby={`${id}-last`}>
