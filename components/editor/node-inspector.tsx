@@ -37,6 +37,8 @@ export function NodeInspector(props: {
   showErrors: number;
   serverErrors?: Record<string, string>;
   testing: boolean;
+  /** Changes when undo or redo restored the graph: the form starts again from the node's values. */
+  revision: number;
   /** Why this node cannot be tested now; "Test node" is disabled and this is shown beside it. */
   testBlocked?: string;
   onInputsChange: (nodeId: string, inputs: Record<string, unknown>) => void;
@@ -123,7 +125,7 @@ export function NodeInspector(props: {
         <section className="space-y-3" aria-labelledby={`${id}-inputs`}>
           <h3 id={`${id}-inputs`} className="text-sm font-semibold text-zinc-900">{t("inputs")}</h3>
           <InputForm
-            key={`${node.id}@${version}`}
+            key={`${node.id}@${version}#${props.revision}`}
             nodeId={node.id}
             fields={descriptor.inputs}
             inputs={inputs}

@@ -278,6 +278,7 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
             onVersionChange={(id, v) => void onVersionChange(id, v)}
             onConnect={edit.connect}
             testBlocked={testReason}
+            revision={edit.revision}
             onDisconnect={(id) => void rf.deleteElements({ edges: [{ id }] })}
             onRemove={(id) => void rf.deleteElements({ nodes: [{ id }] })}
             onTest={(id) => void runner.start(id, async () => !dirty || save())}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
-import { useCallback, useMemo, useRef, type Dispatch, type SetStateAction } from "react";
+import { useCallback, useMemo, useRef, useState, type Dispatch, type SetStateAction } from "react";
 import { newNodeId } from "@/lib/processes/graph";
 import { copySelection, pasteClipboard, type FlowClipboard } from "./flow-clipboard";
 import { canConnect, edgeId, isPluginFlowNode, type FlowEdge, type FlowNode, type PluginNodeData } from "./flow-graph";
@@ -29,11 +29,14 @@ type Setters = {
  */
 export function useCanvasEdits({ setNodes, setEdges, applyNodeChanges, applyEdgeChanges, touch }: Setters) {
   const rf = useReactFlow<FlowNode, FlowEdge>();
+  // Bumped by undo and redo: forms holding a node's values start again from the restored ones.
+  const [revision, setRevision] = useState(0);
   const current = useCallback((): FlowSnapshot => ({ nodes: rf.getNodes(), edges: rf.getEdges() }), [rf]);
   const restore = useCallback(
     (s: FlowSnapshot) => {
       setNodes(s.nodes);
       setEdges(s.edges);
+      setRevision((r) => r + 1);
       touch();
     },
     [setNodes, setEdges, touch],
@@ -137,5 +140,5 @@ export function useCanvasEdits({ setNodes, setEdges, applyNodeChanges, applyEdge
   }, [rf, record, setNodes, setEdges, touch]);
 
   const keys = useMemo(() => ({ undo: history.undo, redo: history.redo, copy, paste }), [history.undo, history.redo, copy, paste]);
-  return { onNodesChange, onEdgesChange, onBeforeDelete, connect, add, tidy, updateData, copy, paste, history, keys };
+  return { onNodesChange, onEdgesChange, onBeforeDelete, connect, add, tidy, updateData, copy, paste, history, keys, revision };
 }
