@@ -34,6 +34,8 @@ async function connect(page: Page, source: Locator, target: Locator) {
     const box = (await l.boundingBox())!;
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   };
+  // Mouse coordinates are the viewport's: the canvas must be on screen (the inspector may have scrolled it away).
+  await page.getByRole("region", { name: "Process canvas" }).scrollIntoViewIfNeeded();
   const from = await centre(source);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
@@ -291,19 +293,19 @@ test("the canvas: new nodes in view and in order, undo and redo of a delete, cop
       // An input edit is one undo step.
       await flowNode(page, "Greet").click();
       const form = inspector(page);
-      await form.getByLabel("Name", { exact: true }).fill("Ada");
+      await form.getByRole("textbox", { name: "Name", exact: true }).fill("Ada");
       await flowNode(page, "Greet").click();
       await page.keyboard.press("Control+z");
-      await expect(form.getByLabel("Name", { exact: true })).toHaveValue("");
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("");
       await page.keyboard.press("Control+Shift+z");
-      await expect(form.getByLabel("Name", { exact: true })).toHaveValue("Ada");
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Ada");
 
       // Copy and paste Greet: a new node (a new id), its input kept, selected; not connected.
       await flowNode(page, "Greet").click();
       await page.keyboard.press("Control+c");
       await page.keyboard.press("Control+v");
       await expect(flowNode(page, "Greet")).toHaveCount(2);
-      await expect(form.getByLabel("Name", { exact: true })).toHaveValue("Ada");
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Ada");
       const ids = await flowNode(page, "Greet").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
       expect(new Set(ids).size).toBe(2);
       await expect(page.locator(".react-flow__edge")).toHaveCount(5);

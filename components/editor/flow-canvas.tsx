@@ -82,6 +82,8 @@ export function FlowCanvas({
           ariaLabelConfig={labels}
           fitView
           fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+          // Far enough out that a long process still fits the canvas (the library's default stops at 0.5).
+          minZoom={0.1}
         >
           <Background gap={16} />
           <Controls showInteractive={false} />
