@@ -134,6 +134,9 @@ test("admin builds a process: picker, generated form with a field error first, c
   await expect(form.getByRole("heading", { name: "Sum" })).toBeVisible();
   await form.getByRole("combobox", { name: "Insert an earlier node's output into A" }).selectOption({ label: "Test 1 › Length" });
   await expect(form.getByRole("textbox", { name: "A", exact: true })).toHaveValue(/^\{\{nodes\.[a-z0-9]+\.outputs\.length\}\}$/);
+  // The reference reads as a chip: the earlier node's name and the output's key.
+  await expect(form.getByRole("list", { name: "References in A" }).getByRole("listitem")).toHaveText("Test 1 › length×");
+  await shot(page, "editor-reference-chip");
   await form.getByRole("textbox", { name: "B", exact: true }).fill("10");
   await expect(page.locator(".react-flow__edge")).toHaveCount(3);
 

@@ -10,6 +10,7 @@ import { isCredentialRef } from "@/lib/processes/credential-ref";
 import { validateInputs, type InputField } from "@/lib/processes/input-schema";
 import { referenceText } from "@/lib/processes/templates";
 import { toFormValues, toStored, type FormValues } from "./form-values";
+import { ReferenceChips } from "./reference-chips";
 
 /** An upstream node whose outputs the form offers as references. */
 export interface ReferenceSource {
@@ -153,6 +154,9 @@ export function InputForm({
               </Select>
             ) : (
               <Input type="text" inputMode={f.type === "number" ? "decimal" : undefined} autoComplete="off" {...control} />
+            )}
+            {REFERABLE.has(f.type) && (
+              <ReferenceChips value={inputs[f.key]} field={label} references={references} onChange={(next) => setValue(f.key, next, { shouldDirty: true, shouldTouch: true, shouldValidate: true })} />
             )}
             {REFERABLE.has(f.type) && references.length > 0 && (
               <Select
