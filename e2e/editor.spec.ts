@@ -191,6 +191,8 @@ test("a member opens the existing process, edits it, saves, runs and tests one n
 
   // Test node: only Sum, with Test 1's output from the run above.
   await flowNode(page, "Sum").click();
+  // The reference chip shows what Test 1 returned in that run.
+  await expect(form.getByRole("list", { name: "References in A" })).toContainText("Test 1 › length= 23");
   await form.getByRole("textbox", { name: "B", exact: true }).fill("100");
   await form.getByRole("button", { name: "Test node" }).click();
   await expect(run).toContainText("Test of Sum");

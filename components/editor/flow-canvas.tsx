@@ -81,7 +81,7 @@ export function FlowCanvas({
           defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
           ariaLabelConfig={labels}
           fitView
-          fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+          fitViewOptions={{ maxZoom: 1, padding: 0.12 }}
           // Far enough out that a long process still fits the canvas (the library's default stops at 0.5).
           minZoom={0.1}
         >

@@ -17,7 +17,7 @@ const sizeOf = (n: FlowNode) => {
 export function tidyLayout(nodes: FlowNode[], edges: FlowEdge[]): FlowNode[] {
   if (!nodes.length) return nodes;
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 72, marginx: 0, marginy: 0 });
+  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 48, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, sizeOf(n));
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);

@@ -17,6 +17,8 @@ export interface ReferenceSource {
   nodeId: string;
   title: string;
   outputs: { key: string; label: string }[];
+  /** Its outputs from the last run or test where it succeeded, if any. */
+  last?: Record<string, unknown> | null;
 }
 
 /** Field types a reference can be inserted into (text is appended to; the others are replaced). */

@@ -265,7 +265,8 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
             references={ancestors.flatMap((id) => {
               const n = nodes.find((x) => x.id === id);
               const d = n && isPluginFlowNode(n) ? catalog.descriptor(n.data.code, n.data.version) : null;
-              return d ? [{ nodeId: id, title: titleOf(id), outputs: d.outputs.map((o) => ({ key: o.key, label: pluginText(o.label, locale) })) }] : [];
+              const last = runner.results.get(id);
+              return d ? [{ nodeId: id, title: titleOf(id), outputs: d.outputs.map((o) => ({ key: o.key, label: pluginText(o.label, locale) })), last: last?.status === "succeeded" ? last.outputs : null }] : [];
             })}
             incoming={selected ? edges.filter((e) => e.target === selected.id).map((e) => ({ edgeId: e.id, nodeId: e.source, title: titleOf(e.source) })) : []}
             candidates={selected ? nodes.filter((n) => canConnect(nodes, edges, n.id, selected.id)).map((n) => ({ nodeId: n.id, title: titleOf(n.id) })) : []}

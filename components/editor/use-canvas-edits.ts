@@ -11,7 +11,7 @@ import { useFlowHistory } from "./use-flow-history";
 
 /** How far a paste lands from what was copied (again for each further paste of the same copy). */
 const PASTE_OFFSET = 40;
-const FIT = { padding: 0.2, maxZoom: 1, minZoom: 0.1 } as const;
+const FIT = { padding: 0.12, maxZoom: 1, minZoom: 0.1 } as const;
 
 type Setters = {
   setNodes: Dispatch<SetStateAction<FlowNode[]>>;
