@@ -10,6 +10,19 @@ const PROCESS = "Deploy demo";
 
 const flowNode = (page: Page, text: string) => page.locator(".react-flow__node").filter({ hasText: text });
 const inspector = (page: Page) => page.getByRole("complementary", { name: "Selected node" });
+const edge = (page: Page, from: string, to: string) => page.locator(`.react-flow__edge[aria-label="Connection from ${from} to ${to}"]`);
+const nodeIdOf = async (page: Page, text: string) => (await flowNode(page, text).getAttribute("data-id"))!;
+
+/** The canvas nodes not wholly inside the canvas's visible area (their names). */
+async function nodesOutsideView(page: Page): Promise<string[]> {
+  const view = (await page.getByRole("region", { name: "Process canvas" }).boundingBox())!;
+  const outside: string[] = [];
+  for (const n of await page.locator(".react-flow__node").all()) {
+    const b = (await n.boundingBox())!;
+    if (b.x < view.x || b.y < view.y || b.x + b.width > view.x + view.width || b.y + b.height > view.y + view.height) outside.push((await n.innerText()).split("\n")[0]);
+  }
+  return outside;
+}
 
 /**
  * Drags a connection from one handle to another with the mouse, in steps, and only moves onto the target once the
@@ -21,6 +34,8 @@ async function connect(page: Page, source: Locator, target: Locator) {
     const box = (await l.boundingBox())!;
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   };
+  // Mouse coordinates are the viewport's: the canvas must be on screen (the inspector may have scrolled it away).
+  await page.getByRole("region", { name: "Process canvas" }).scrollIntoViewIfNeeded();
   const from = await centre(source);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
@@ -31,7 +46,7 @@ async function connect(page: Page, source: Locator, target: Locator) {
   await page.mouse.up();
 }
 
-async function addFromPicker(page: Page, query: string, option: string) {
+async function addFromPicker(page: Page, query: string, option: string | RegExp) {
   const search = page.getByRole("combobox", { name: "Add a node" });
   await search.fill(query);
   await expect(page.getByRole("option", { name: option })).toHaveAttribute("aria-selected", "true");
@@ -63,8 +78,12 @@ test("admin builds a process: picker, generated form with a field error first, c
   await shot(page, "editor-picker");
   await search.press("Enter");
   await expect(flowNode(page, "Test 1")).toBeVisible();
+  // The first node goes between Start and End, connected to both.
+  await expect(edge(page, "Start", "Test 1")).toHaveCount(1);
+  await expect(edge(page, "Test 1", "End")).toHaveCount(1);
 
-  // The generated form: every field type; saving with the required message empty shows the field error first.
+  // The generated form: every field type. A draft with the required message empty saves, shows its problems,
+  // and cannot run (nor its node be tested), with the reason beside the buttons; the server refuses too.
   const form = inspector(page);
   await expect(form.getByRole("heading", { name: "Test 1" })).toBeVisible();
   await expect(form.getByLabel("Repeat")).toHaveValue("1");
@@ -74,8 +93,19 @@ test("admin builds a process: picker, generated form with a field error first, c
   await expect(form.getByRole("link", { name: "Manage credentials ↗" })).toBeVisible();
   await expect(form.getByTestId("node-outputs")).toContainText("Echo");
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("editor-notice")).toContainText("Saved as a draft (version 2): 1 problem to fix before it can run.");
+  await expect(page.getByTestId("save-state")).toHaveText("Saved as a draft: 1 problem");
   await expect(form.getByText("Required.")).toBeVisible();
-  await expect(page.getByTestId("editor-notice")).toContainText("Not saved");
+  await expect(page.getByTestId("problems")).toContainText("Test 1: invalid inputs (Message).");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
+  await expect(page.getByTestId("run-blocked")).toHaveText("Cannot run yet: Test 1: invalid inputs (Message).");
+  await expect(form.getByRole("button", { name: "Test node" })).toBeDisabled();
+  await expect(form.getByTestId("test-blocked")).toHaveText("Cannot run yet: Test 1: invalid inputs (Message).");
+  const draftId = page.url().split("/").pop();
+  const refused = await page.request.post(`/api/processes/${draftId}/runs`, { data: {} });
+  expect(refused.status()).toBe(422);
+  expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ [`nodes.${await nodeIdOf(page, "Test 1")}.message`]: "Required." });
+  await shot(page, "editor-draft");
   await form.getByLabel("Extra data (JSON)").fill("{ not json");
   await form.getByLabel("Extra data (JSON)").blur();
   await expect(form.getByText("Not valid JSON.")).toBeVisible();
@@ -85,21 +115,29 @@ test("admin builds a process: picker, generated form with a field error first, c
   await form.getByLabel("Upper case").check();
   await form.getByLabel("Extra data (JSON)").fill('{ "ticket": 42 }');
   await expect(form.getByText("Required.")).toHaveCount(0);
+  await expect(page.getByTestId("run-blocked")).toHaveCount(0);
 
-  // A second node: Sum, with A taken from Test 1's output once they are connected.
+  // A second node, added while Test 1 is selected, goes after it: Start → Test 1 → Sum → End.
   await addFromPicker(page, "sum", "Custom (CUS) - Sum (cus_sum)");
   await expect(flowNode(page, "Sum")).toBeVisible();
+  await expect(edge(page, "Test 1", "Sum")).toHaveCount(1);
+  await expect(edge(page, "Sum", "End")).toHaveCount(1);
+  await expect(edge(page, "Test 1", "End")).toHaveCount(0);
 
-  // Connect Start → Test 1 by dragging on the canvas, Test 1 → Sum and Sum → End from the inspector.
+  // A connection removed in the inspector is made again by dragging on the canvas, Start → Test 1.
+  await flowNode(page, "Test 1").click();
+  await form.getByRole("button", { name: "Remove the connection from Start" }).click();
+  await expect(edge(page, "Start", "Test 1")).toHaveCount(0);
   await connect(page, page.locator('.react-flow__node[data-id="start"] .react-flow__handle.source'), flowNode(page, "Test 1").locator(".react-flow__handle.target"));
-  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(edge(page, "Start", "Test 1")).toHaveCount(1);
+  await flowNode(page, "Sum").click();
   await expect(form.getByRole("heading", { name: "Sum" })).toBeVisible();
-  await form.getByRole("combobox", { name: "Connect from…" }).selectOption({ label: "Test 1" });
   await form.getByRole("combobox", { name: "Insert an earlier node's output into A" }).selectOption({ label: "Test 1 › Length" });
   await expect(form.getByRole("textbox", { name: "A", exact: true })).toHaveValue(/^\{\{nodes\.[a-z0-9]+\.outputs\.length\}\}$/);
+  // The reference reads as a chip: the earlier node's name and the output's key.
+  await expect(form.getByRole("list", { name: "References in A" }).getByRole("listitem")).toHaveText("Test 1 › length×");
+  await shot(page, "editor-reference-chip");
   await form.getByRole("textbox", { name: "B", exact: true }).fill("10");
-  await flowNode(page, "End").click();
-  await form.getByRole("combobox", { name: "Connect from…" }).selectOption({ label: "Sum" });
   await expect(page.locator(".react-flow__edge")).toHaveCount(3);
 
   await page.keyboard.press("Control+s");
@@ -153,6 +191,8 @@ test("a member opens the existing process, edits it, saves, runs and tests one n
 
   // Test node: only Sum, with Test 1's output from the run above.
   await flowNode(page, "Sum").click();
+  // The reference chip shows what Test 1 returned in that run.
+  await expect(form.getByRole("list", { name: "References in A" })).toContainText("Test 1 › length= 23");
   await form.getByRole("textbox", { name: "B", exact: true }).fill("100");
   await form.getByRole("button", { name: "Test node" }).click();
   await expect(run).toContainText("Test of Sum");
@@ -201,8 +241,95 @@ test("a node whose plugin is missing shows why; the process saves but does not r
   await expect(inspector(page)).toContainText('"target": "prod"');
   await page.getByLabel("Process name").fill("Uses a removed plugin (kept)");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByTestId("editor-notice")).toContainText("Saved as version");
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  await expect(page.getByTestId("run-panel")).toContainText("This process cannot run: this plugin is not in the active generation: cus_retired@2.0.0.");
+  await expect(page.getByTestId("editor-notice")).toContainText("Saved as a draft");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
+  await expect(page.getByTestId("run-blocked")).toHaveText("Cannot run yet: cus_retired: the plugin cus_retired@2.0.0 is not in the active generation.");
+  const refused = await page.request.post(`/api/processes/${p.id}/runs`, { data: {} });
+  expect(refused.status()).toBe(422);
+  expect(await refused.json()).toMatchObject({ error: "This process cannot run: this plugin is not in the active generation: cus_retired@2.0.0." });
   await shot(page, "editor-missing-plugin");
+});
+
+test("the canvas: new nodes in view and in order, undo and redo of a delete, copy and paste, Tidy up", async ({ page }) => {
+  await logout(page);
+  await login(page, MEMBER);
+  const created = await page.request.post("/api/processes", { data: { name: `Canvas ${test.info().retry}` } });
+  const { id } = (await created.json()) as { id: string };
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`/editor/${id}`);
+    await expect(page.locator(".react-flow__node")).toHaveCount(width === 1440 ? 2 : 7);
+    if (width === 1440) {
+      const added = [
+        ["test 1", "Custom (CUS) - Test 1 (cus_test_1)", "Test 1"],
+        ["sum", "Custom (CUS) - Sum (cus_sum)", "Sum"],
+        ["greet", "Custom (CUS) - Greet (cus_greet)", "Greet"],
+        ["builtin_log", /\(builtin_log\)$/, "Log"],
+      ] as const;
+      for (const [i, [query, option, title]] of added.entries()) {
+        await addFromPicker(page, query, option);
+        await expect(page.locator(".react-flow__node")).toHaveCount(3 + i);
+        await expect(flowNode(page, title)).toBeVisible();
+        await expect.poll(() => nodesOutsideView(page)).toEqual([]);
+      }
+      // Each added after the one before (the new node is selected): one chain, Start → … → End.
+      for (const [from, to] of [["Start", "Test 1"], ["Test 1", "Sum"], ["Sum", "Greet"], ["Greet", "Log"], ["Log", "End"]]) await expect(edge(page, from, to)).toHaveCount(1);
+      await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+
+      // Delete Sum: it and its two connections go; Ctrl+Z brings all three back; Ctrl+Shift+Z / Ctrl+Y redo.
+      await flowNode(page, "Sum").click();
+      await page.keyboard.press("Delete");
+      await expect(flowNode(page, "Sum")).toHaveCount(0);
+      await expect(page.locator(".react-flow__edge")).toHaveCount(3);
+      await page.keyboard.press("Control+z");
+      await expect(flowNode(page, "Sum")).toHaveCount(1);
+      await expect(edge(page, "Test 1", "Sum")).toHaveCount(1);
+      await expect(edge(page, "Sum", "Greet")).toHaveCount(1);
+      await page.keyboard.press("Control+Shift+z");
+      await expect(flowNode(page, "Sum")).toHaveCount(0);
+      await page.getByRole("button", { name: "Undo" }).click();
+      await expect(flowNode(page, "Sum")).toHaveCount(1);
+      await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+      await page.keyboard.press("Control+y");
+      await expect(flowNode(page, "Sum")).toHaveCount(0);
+      await page.keyboard.press("Control+z");
+      await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+
+      // An input edit is one undo step.
+      await flowNode(page, "Greet").click();
+      const form = inspector(page);
+      await form.getByRole("textbox", { name: "Name", exact: true }).fill("Ada");
+      await flowNode(page, "Greet").click();
+      await page.keyboard.press("Control+z");
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("");
+      await page.keyboard.press("Control+Shift+z");
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Ada");
+
+      // Copy and paste Greet: a new node (a new id), its input kept, selected; not connected.
+      await flowNode(page, "Greet").click();
+      await page.keyboard.press("Control+c");
+      await page.keyboard.press("Control+v");
+      await expect(flowNode(page, "Greet")).toHaveCount(2);
+      await expect(form.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Ada");
+      const ids = await flowNode(page, "Greet").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+      expect(new Set(ids).size).toBe(2);
+      await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+      await expect.poll(() => nodesOutsideView(page)).toEqual([]);
+
+      await page.getByRole("button", { name: "Tidy up" }).click();
+      await expect.poll(() => nodesOutsideView(page)).toEqual([]);
+      await page.keyboard.press("Control+s");
+      await expect(page.getByTestId("save-state")).toContainText("Saved as a draft");
+      // Saved left to right: every connection runs forwards.
+      const saved = (await (await page.request.get(`/api/processes/${id}`)).json()) as { graph: { nodes: { id: string; position: { x: number } }[]; edges: { source: string; target: string }[] } };
+      const x = new Map(saved.graph.nodes.map((n) => [n.id, n.position.x]));
+      expect(saved.graph.nodes).toHaveLength(7);
+      for (const e of saved.graph.edges) expect(x.get(e.target)!).toBeGreaterThan(x.get(e.source)!);
+    }
+    // Titles are whole, not cut.
+    const title = flowNode(page, "Test 1").locator("span").first();
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await expect.poll(() => nodesOutsideView(page)).toEqual([]);
+    await shot(page, `editor-canvas-${width}`);
+  }
 });

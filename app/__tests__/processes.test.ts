@@ -177,12 +177,21 @@ describe("processes", () => {
     expect(cycle).toEqual({ status: 422, body: { error: "These nodes form a loop: a → b." } });
     const dangling = await put(graphOf([], [["start", "ghost"]]));
     expect(dangling.body.error).toBe("A connection leads to ghost, which does not exist.");
-    const invalid = await put(graphOf([node("t", "cus_test_1", { message: "", repeat: "lots", extra: "{nope" })], []));
-    expect(invalid).toEqual({
+    // A typed secret is never stored, draft or not.
+    const secret = await put(graphOf([node("t", "cus_test_1", { message: "x", apiKey: "typed" })], []));
+    expect(secret.status).toBe(422);
+    expect(secret.body.fieldErrors).toEqual({ "nodes.t.apiKey": expect.any(String) });
+    expect((await call<ProcessDetail>(processApi.GET, "GET", { id: p.id })).body.version).toBe(p.version);
+    // An unfinished draft saves; running it is refused with the same field errors.
+    const draft = await put(graphOf([node("t", "cus_test_1", { message: "", repeat: "lots", extra: "{nope" })], [["start", "t"], ["t", "end"]]));
+    expect(draft.status).toBe(200);
+    const refused = await call(runsApi.POST, "POST", { id: p.id }, {});
+    expect(refused).toEqual({
       status: 422,
       body: { error: "Some node inputs are invalid (nodes t).", fieldErrors: { "nodes.t.message": "Required.", "nodes.t.repeat": "Enter a number, or a reference to an earlier node's output.", "nodes.t.extra": "Not valid JSON." } },
     });
-    expect((await call<ProcessDetail>(processApi.GET, "GET", { id: p.id })).body.version).toBe(p.version);
+    expect((await call(runsApi.POST, "POST", { id: p.id }, { nodeId: "t" })).status).toBe(422);
+    p.version += 1;
     // References stand in for values; a node whose plugin is missing is kept as it is.
     const ok = await put(graphOf([node("t", "cus_test_1", { message: "x" }), node("s", "cus_sum", { a: "{{nodes.t.outputs.length}}", b: 1 }), node("g", "cus_gone", { anything: 1 })], []));
     expect(ok.status).toBe(200);

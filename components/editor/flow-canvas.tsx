@@ -1,7 +1,8 @@
 "use client";
 
-import { Background, Controls, MarkerType, ReactFlow, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { Background, Controls, MarkerType, Panel, ReactFlow, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { useTranslations } from "next-intl";
+import { Button } from "@/components/ui";
 import { useMemo, useSyncExternalStore, type DragEvent, type RefObject } from "react";
 import { canConnect, type FlowEdge, type FlowNode } from "./flow-graph";
 import { NodeDisplayContext, nodeTypes, type NodeDisplay } from "./flow-nodes";
@@ -11,7 +12,8 @@ import { useFlowLabels } from "./use-flow-labels";
 /**
  * The canvas: Start/End/plugin nodes and their connections; drag to move, drag from a node's right handle to
  * another's left handle to connect (no loops, nothing into Start or out of End), Delete/Backspace removes the
- * selection, zoom with the wheel or the controls. Plugins can be dropped onto it from the picker.
+ * selection, zoom with the wheel or the controls. Plugins can be dropped onto it from the picker. Its bar has undo,
+ * redo and "Tidy up" (lay everything out left to right).
  *
  * The graph itself is drawn in the browser only: React Flow positions everything with inline styles, which server
  * HTML would carry as style attributes — refused by the Content-Security-Policy (no 'unsafe-inline' for styles) —
@@ -26,7 +28,10 @@ export function FlowCanvas({
   onNodesChange,
   onEdgesChange,
   onConnect,
+  onBeforeDelete,
   onDropPlugin,
+  history,
+  readOnly,
 }: {
   canvasRef: RefObject<HTMLDivElement | null>;
   nodes: FlowNode[];
@@ -36,7 +41,10 @@ export function FlowCanvas({
   onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => void;
   onConnect: (source: string, target: string) => void;
+  onBeforeDelete: () => Promise<boolean>;
   onDropPlugin: (code: string, version: string, at: { x: number; y: number }) => void;
+  history: { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean; tidy: () => void };
+  readOnly: boolean;
 }) {
   const t = useTranslations("editor");
   const rf = useReactFlow<FlowNode, FlowEdge>();
@@ -67,15 +75,25 @@ export function FlowCanvas({
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={(c) => onConnect(c.source, c.target)}
+          onBeforeDelete={onBeforeDelete}
           isValidConnection={(c) => canConnect(rf.getNodes(), rf.getEdges(), c.source, c.target)}
           deleteKeyCode={["Backspace", "Delete"]}
           defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
           ariaLabelConfig={labels}
           fitView
-          fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+          fitViewOptions={{ maxZoom: 1, padding: 0.12 }}
+          // Far enough out that a long process still fits the canvas (the library's default stops at 0.5).
+          minZoom={0.1}
         >
           <Background gap={16} />
           <Controls showInteractive={false} />
+          {!readOnly && (
+            <Panel position="top-right" className="flex gap-1 rounded-md border border-zinc-200 bg-white/90 p-1 shadow-sm">
+              <Button size="sm" variant="ghost" disabled={!history.canUndo} onClick={history.undo} aria-keyshortcuts="Control+Z">{t("undo")}</Button>
+              <Button size="sm" variant="ghost" disabled={!history.canRedo} onClick={history.redo} aria-keyshortcuts="Control+Shift+Z Control+Y">{t("redo")}</Button>
+              <Button size="sm" variant="ghost" onClick={history.tidy}>{t("tidy")}</Button>
+            </Panel>
+          )}
         </ReactFlow>}
       </NodeDisplayContext.Provider>
     </div>

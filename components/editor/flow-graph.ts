@@ -41,16 +41,3 @@ export function canConnect(nodes: FlowNode[], edges: FlowEdge[], source: string,
 }
 
 export const edgeId = (source: string, target: string) => `e-${source}-${target}`;
-
-const NODE_W = 208;
-const NODE_H = 64;
-const GAP = 24;
-
-/** The first place at or below `want` where a new plugin node overlaps no other node. */
-export function freeSpot(nodes: FlowNode[], want: { x: number; y: number }): { x: number; y: number } {
-  const boxes = nodes.map((n) => ({ x: n.position.x, y: n.position.y, w: n.measured?.width ?? NODE_W, h: n.measured?.height ?? NODE_H }));
-  const hits = (p: { x: number; y: number }) => boxes.some((b) => p.x < b.x + b.w + GAP && p.x + NODE_W + GAP > b.x && p.y < b.y + b.h + GAP && p.y + NODE_H + GAP > b.y);
-  let p = { x: Math.round(want.x), y: Math.round(want.y) };
-  for (let i = 0; i < 100 && hits(p); i++) p = { x: p.x, y: p.y + NODE_H + GAP };
-  return p;
-}

@@ -10,12 +10,15 @@ import { isCredentialRef } from "@/lib/processes/credential-ref";
 import { validateInputs, type InputField } from "@/lib/processes/input-schema";
 import { referenceText } from "@/lib/processes/templates";
 import { toFormValues, toStored, type FormValues } from "./form-values";
+import { ReferenceChips } from "./reference-chips";
 
 /** An upstream node whose outputs the form offers as references. */
 export interface ReferenceSource {
   nodeId: string;
   title: string;
   outputs: { key: string; label: string }[];
+  /** Its outputs from the last run or test where it succeeded, if any. */
+  last?: Record<string, unknown> | null;
 }
 
 /** Field types a reference can be inserted into (text is appended to; the others are replaced). */
@@ -153,6 +156,9 @@ export function InputForm({
               </Select>
             ) : (
               <Input type="text" inputMode={f.type === "number" ? "decimal" : undefined} autoComplete="off" {...control} />
+            )}
+            {REFERABLE.has(f.type) && (
+              <ReferenceChips value={inputs[f.key]} field={label} references={references} onChange={(next) => setValue(f.key, next, { shouldDirty: true, shouldTouch: true, shouldValidate: true })} />
             )}
             {REFERABLE.has(f.type) && references.length > 0 && (
               <Select

@@ -37,6 +37,10 @@ export function NodeInspector(props: {
   showErrors: number;
   serverErrors?: Record<string, string>;
   testing: boolean;
+  /** Changes when undo or redo restored the graph: the form starts again from the node's values. */
+  revision: number;
+  /** Why this node cannot be tested now; "Test node" is disabled and this is shown beside it. */
+  testBlocked?: string;
   onInputsChange: (nodeId: string, inputs: Record<string, unknown>) => void;
   onRetriesChange: (nodeId: string, retries: number) => void;
   onVersionChange: (nodeId: string, version: string) => void;
@@ -121,7 +125,7 @@ export function NodeInspector(props: {
         <section className="space-y-3" aria-labelledby={`${id}-inputs`}>
           <h3 id={`${id}-inputs`} className="text-sm font-semibold text-zinc-900">{t("inputs")}</h3>
           <InputForm
-            key={`${node.id}@${version}`}
+            key={`${node.id}@${version}#${props.revision}`}
             nodeId={node.id}
             fields={descriptor.inputs}
             inputs={inputs}
@@ -166,11 +170,12 @@ export function NodeInspector(props: {
       {connections}
 
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" variant="secondary" loading={props.testing} disabled={!descriptor} onClick={() => props.onTest(node.id)}>
+        <Button size="sm" variant="secondary" loading={props.testing} disabled={!descriptor || !!props.testBlocked} onClick={() => props.onTest(node.id)} aria-describedby={props.testBlocked ? `${id}-test-blocked` : undefined}>
           {props.testing ? t("testing") : t("test")}
         </Button>
         <Button size="sm" variant="ghost" onClick={() => props.onRemove(node.id)}>{t("remove")}</Button>
       </div>
+      {props.testBlocked && descriptor && <p id={`${id}-test-blocked`} className="text-sm text-amber-800" data-testid="test-blocked">{props.testBlocked}</p>}
 
       {props.lastRun && (
         <section className="space-y-2" aria-labelledby={`${id}-last`}>

@@ -1,18 +1,18 @@
 "use client";
 
-import { ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { ReactFlowProvider, useEdgesState, useNodesState, useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button } from "@/components/ui";
 import { pluginText } from "@/components/sources/source-preview";
-import { newNodeId } from "@/lib/processes/graph";
 import { adjacency, ancestorsOf } from "@/lib/processes/order";
-import { missingPlugins, saveBlockers, validateGraph } from "@/lib/processes/validate-graph";
+import { problemMessage } from "@/lib/processes/problem-message";
+import { missingPlugins, saveBlockers, validateGraph, type GraphProblem } from "@/lib/processes/validate-graph";
 import type { ActionResult } from "@/lib/server/safe";
 import type { ProcessDetail, ProcessRunView } from "@/lib/server/processes/process-view";
 import { ZProcessName } from "@/lib/validations/process";
-import { canConnect, edgeId, freeSpot, isPluginFlowNode, toFlow, toGraph, type FlowEdge, type FlowNode } from "./flow-graph";
+import { canConnect, isPluginFlowNode, toFlow, toGraph, type FlowEdge, type FlowNode, type PluginNodeData } from "./flow-graph";
 import { FlowCanvas } from "./flow-canvas";
 import type { NodeDisplay } from "./flow-nodes";
 import { initialInputs } from "./form-values";
@@ -21,6 +21,7 @@ import { NodeInspector } from "./node-inspector";
 import { NodePicker } from "./node-picker";
 import { ProblemList } from "./problem-list";
 import { RunPanel } from "./run-panel";
+import { useCanvasEdits } from "./use-canvas-edits";
 import { useEditorKeys } from "./use-editor-keys";
 import { usePluginCatalog } from "./use-plugin-catalog";
 import { useProcessRun } from "./use-process-run";
@@ -64,12 +65,13 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
   const dirty = edits !== savedEdits;
   const touch = useCallback(() => setEdits((n) => n + 1), []);
   const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string; conflict?: boolean }>();
+  const [notice, setNotice] = useState<{ tone: "success" | "warning" | "error"; text: string; conflict?: boolean }>();
   const [nameError, setNameError] = useState<string>();
   const [showErrors, setShowErrors] = useState(0);
   const [serverErrors, setServerErrors] = useState<Record<string, Record<string, string>>>({});
   const searchRef = useRef<HTMLInputElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const edit = useCanvasEdits({ setNodes, setEdges, applyNodeChanges, applyEdgeChanges, touch });
   const runner = useProcessRun(process.id, latestRun, startRun, cancelRun);
   // Viewers read; the server refuses their saves and runs anyway.
   const readOnly = process.access === "viewer";
@@ -119,29 +121,6 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
     return map;
   }, [nodes, titleOf, catalog, problems, runner.results]);
 
-  const onNodesChange = useCallback(
-    (changes: NodeChange<FlowNode>[]) => {
-      applyNodeChanges(changes);
-      if (changes.some((c) => c.type === "remove" || c.type === "add" || (c.type === "position" && !c.dragging && c.position))) touch();
-    },
-    [applyNodeChanges, touch],
-  );
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange<FlowEdge>[]) => {
-      applyEdgeChanges(changes);
-      if (changes.some((c) => c.type === "remove" || c.type === "add")) touch();
-    },
-    [applyEdgeChanges, touch],
-  );
-  const connect = useCallback(
-    (source: string, target: string) => {
-      if (!canConnect(rf.getNodes(), rf.getEdges(), source, target)) return;
-      setEdges((es) => [...es, { id: edgeId(source, target), source, target }]);
-      touch();
-    },
-    [rf, setEdges, touch],
-  );
-
   const select = useCallback(
     (id: string) => {
       setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
@@ -150,35 +129,17 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
     [setNodes, setEdges],
   );
 
+  const { add, updateData } = edit;
   const addNode = useCallback(
     async (code: string, v: string, at?: { x: number; y: number }) => {
       const d = await catalog.load(code, v).catch(() => null);
-      if (!d) return;
-      const all = rf.getNodes();
-      const id = newNodeId(all.map((n) => n.id));
-      let position = at;
-      if (!position) {
-        // Right of the selected node (the next step of a chain), else the middle of the view; never on top of another.
-        const after = all.find((n) => n.selected);
-        const rect = canvasRef.current!.getBoundingClientRect();
-        const center = rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
-        position = freeSpot(all, after ? { x: after.position.x + (after.measured?.width ?? 100) + 60, y: after.position.y } : { x: center.x - 104, y: center.y - 32 });
-      }
-      const node: FlowNode = { id, type: "plugin", position, data: { code, version: v, inputs: initialInputs(d.inputs) }, selected: true };
-      setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), node]);
-      touch();
+      if (d) add({ code, version: v, inputs: initialInputs(d.inputs) }, at);
     },
-    [catalog, rf, setNodes, touch],
+    [catalog, add],
   );
 
-  const updateNode = useCallback(
-    (nodeId: string, data: (d: { code: string; version: string; inputs: Record<string, unknown> }) => { code: string; version: string; inputs: Record<string, unknown> }) => {
-      setNodes((ns) => ns.map((n) => (n.id === nodeId && isPluginFlowNode(n) ? { ...n, data: data(n.data) } : n)));
-      touch();
-    },
-    [setNodes, touch],
-  );
-  const onInputsChange = useCallback((nodeId: string, inputs: Record<string, unknown>) => updateNode(nodeId, (d) => ({ ...d, inputs })), [updateNode]);
+  const updateNode = useCallback((nodeId: string, data: (d: PluginNodeData) => PluginNodeData, mergeKey?: string) => updateData(nodeId, data, mergeKey), [updateData]);
+  const onInputsChange = useCallback((nodeId: string, inputs: Record<string, unknown>) => updateNode(nodeId, (d) => ({ ...d, inputs }), `inputs:${nodeId}`), [updateNode]);
   const onRetriesChange = useCallback((nodeId: string, retries: number) => updateNode(nodeId, (d) => ({ ...d, retries: retries || undefined })), [updateNode]);
   const onVersionChange = useCallback(
     async (nodeId: string, v: string) => {
@@ -214,7 +175,10 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
         setVersion(res.data.version);
         setSavedEdits(snapshot);
         setServerErrors({});
-        setNotice({ tone: "success", text: t("saved", { version: res.data.version }) });
+        // A draft: what stops it from running stays listed, and its fields show their errors.
+        const left = resolved ? validateGraph(g, catalog.lookup).length : 0;
+        if (left) setShowErrors((n) => n + 1);
+        setNotice(left ? { tone: "warning", text: t("savedDraft", { version: res.data.version, count: left }) } : { tone: "success", text: t("saved", { version: res.data.version }) });
         return true;
       }
       const byNode: Record<string, Record<string, string>> = {};
@@ -231,10 +195,15 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
     }
   }, [saving, edits, rf, name, tv, resolved, catalog.lookup, select, t, saveAction, version]);
 
-  useEditorKeys({ save, searchRef, dirty });
+  useEditorKeys({ save, searchRef, dirty, canvas: edit.keys });
 
   const selected = nodes.find((n) => n.selected);
   const selectedPlugin = selected && isPluginFlowNode(selected) ? selected : undefined;
+  const runReason = firstReason(problems, titleOf, inputName, t);
+  // What the server checks before testing one node (the rest of the process may be a draft).
+  const testReason = selected
+    ? firstReason(problems.filter((p) => p.blocks === "save" || (p.nodeId === selected.id && p.code !== "disconnected")), titleOf, inputName, t)
+    : undefined;
   const ancestors = useMemo(() => (selected ? [...ancestorsOf(adjacency(graph), selected.id)] : []), [selected, graph]);
 
   return (
@@ -247,11 +216,12 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
           setName(next);
           touch();
         }}
-        saveState={readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : t("savedState", { version })}
+        saveState={readOnly ? t("readOnly", { owner: process.owner ?? "—" }) : dirty ? t("unsaved") : problems.length ? t("savedDraftState", { version, count: problems.length }) : t("savedState", { version })}
         readOnly={readOnly}
         saving={saving}
         starting={runner.starting === "run"}
         running={runner.run?.status === "running"}
+        runBlocked={runReason}
         onSave={() => void save()}
         onRun={() => void runner.start(undefined, async () => !dirty || save())}
       />
@@ -277,9 +247,12 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
           edges={edges}
           display={display}
           titleOf={titleOf}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={connect}
+          onNodesChange={edit.onNodesChange}
+          onEdgesChange={edit.onEdgesChange}
+          onBeforeDelete={edit.onBeforeDelete}
+          onConnect={edit.connect}
+          history={{ ...edit.history, tidy: edit.tidy }}
+          readOnly={readOnly}
           onDropPlugin={(code, v, at) => void addNode(code, v, at)}
         />
         <aside className="min-h-[640px] rounded-md border border-zinc-200 bg-white p-4" aria-label={t("inspector.region")}>
@@ -292,7 +265,8 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
             references={ancestors.flatMap((id) => {
               const n = nodes.find((x) => x.id === id);
               const d = n && isPluginFlowNode(n) ? catalog.descriptor(n.data.code, n.data.version) : null;
-              return d ? [{ nodeId: id, title: titleOf(id), outputs: d.outputs.map((o) => ({ key: o.key, label: pluginText(o.label, locale) })) }] : [];
+              const last = runner.results.get(id);
+              return d ? [{ nodeId: id, title: titleOf(id), outputs: d.outputs.map((o) => ({ key: o.key, label: pluginText(o.label, locale) })), last: last?.status === "succeeded" ? last.outputs : null }] : [];
             })}
             incoming={selected ? edges.filter((e) => e.target === selected.id).map((e) => ({ edgeId: e.id, nodeId: e.source, title: titleOf(e.source) })) : []}
             candidates={selected ? nodes.filter((n) => canConnect(nodes, edges, n.id, selected.id)).map((n) => ({ nodeId: n.id, title: titleOf(n.id) })) : []}
@@ -303,7 +277,9 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
             onInputsChange={onInputsChange}
             onRetriesChange={onRetriesChange}
             onVersionChange={(id, v) => void onVersionChange(id, v)}
-            onConnect={connect}
+            onConnect={edit.connect}
+            testBlocked={testReason}
+            revision={edit.revision}
             onDisconnect={(id) => void rf.deleteElements({ edges: [{ id }] })}
             onRemove={(id) => void rf.deleteElements({ nodes: [{ id }] })}
             onTest={(id) => void runner.start(id, async () => !dirty || save())}
@@ -329,4 +305,16 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
       <p className="text-xs text-zinc-500">{t("shortcuts")}</p>
     </div>
   );
+}
+
+/** The first problem's message with how many more there are: why Run or "Test node" is refused. */
+function firstReason(
+  problems: GraphProblem[],
+  titleOf: (id: string) => string,
+  inputName: (id: string, key: string) => string,
+  t: ReturnType<typeof useTranslations<"editor">>,
+): string | undefined {
+  if (!problems.length) return undefined;
+  const { key, values } = problemMessage(problems[0], titleOf, inputName);
+  return t("cannotRun", { reason: t(key as never, values as never), more: problems.length - 1 });
 }

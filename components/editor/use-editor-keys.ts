@@ -5,15 +5,29 @@ import { useEffect, useRef, type RefObject } from "react";
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
+/** Canvas actions with a shortcut outside text fields (inside one, the field's own undo and copy apply). */
+export interface CanvasKeys {
+  undo: () => void;
+  redo: () => void;
+  copy: () => void;
+  paste: () => void;
+}
+
+/** Text selected on the page is what Ctrl+C should copy, not the nodes. */
+const hasTextSelection = () => (window.getSelection()?.toString() ?? "") !== "";
+
 /**
  * The editor's keyboard shortcuts — Ctrl/⌘+S saves; "/" (outside a text field) or Ctrl/⌘+K focuses the plugin
- * search (Delete/Backspace is the canvas's own) — and a warning before leaving with unsaved changes.
+ * search; outside text fields Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo, Ctrl/⌘+C and +V copy and paste
+ * the selected nodes (Delete/Backspace is the canvas's own) — and a warning before leaving with unsaved changes.
  */
-export function useEditorKeys({ save, searchRef, dirty }: { save: () => unknown; searchRef: RefObject<HTMLInputElement | null>; dirty: boolean }) {
+export function useEditorKeys({ save, searchRef, dirty, canvas }: { save: () => unknown; searchRef: RefObject<HTMLInputElement | null>; dirty: boolean; canvas: CanvasKeys }) {
   const saveRef = useRef(save);
+  const canvasRef = useRef(canvas);
   useEffect(() => {
     saveRef.current = save;
-  }, [save]);
+    canvasRef.current = canvas;
+  }, [save, canvas]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -25,6 +39,12 @@ export function useEditorKeys({ save, searchRef, dirty }: { save: () => unknown;
         e.preventDefault();
         searchRef.current?.focus();
         searchRef.current?.select();
+      } else if (mod && !e.altKey && !isTyping(e.target)) {
+        const key = e.key.toLowerCase();
+        const action = key === "z" ? (e.shiftKey ? "redo" : "undo") : key === "y" ? "redo" : key === "c" && !hasTextSelection() ? "copy" : key === "v" ? "paste" : null;
+        if (!action) return;
+        e.preventDefault();
+        canvasRef.current[action]();
       }
     };
     window.addEventListener("keydown", onKey);

@@ -95,12 +95,24 @@ describe("graph validation", () => {
     expect(missingPlugins(problems)).toEqual(["cus_test_1@0.9.0", "cus_gone@1.0.0"]);
   });
 
-  it("inputs are checked against the pinned version's definitions: invalid values block saving", () => {
+  it("inputs are checked against the pinned version's definitions: an unfinished draft saves but does not run", () => {
     const g = chain();
     (g.nodes[2] as Extract<GraphNode, { type: "plugin" }>).data.inputs = { message: "", repeat: "many" };
-    expect(validateGraph(g, plugins)).toEqual([
-      { code: "invalid_inputs", blocks: "save", nodeId: "a", inputs: { message: { key: "required" }, repeat: { key: "number_invalid" } } },
+    const problems = validateGraph(g, plugins);
+    expect(problems).toEqual([
+      { code: "invalid_inputs", blocks: "run", nodeId: "a", inputs: { message: { key: "required" }, repeat: { key: "number_invalid" } } },
     ]);
+    expect(saveBlockers(problems)).toEqual([]);
+  });
+
+  it("a typed secret, an over-long value or an unknown key still blocks saving (beside the draft's own problems)", () => {
+    const g = chain();
+    (g.nodes[2] as Extract<GraphNode, { type: "plugin" }>).data.inputs = { message: "", apiKey: "typed-secret", nope: 1 };
+    const problems = validateGraph(g, plugins);
+    expect(saveBlockers(problems)).toEqual([
+      { code: "invalid_inputs", blocks: "save", nodeId: "a", inputs: { nope: { key: "unknown_field" }, apiKey: { key: "credential_required" } } },
+    ]);
+    expect(problems.filter((p) => p.blocks === "run")).toEqual([{ code: "invalid_inputs", blocks: "run", nodeId: "a", inputs: { message: { key: "required" } } }]);
   });
 
   it("references must name an upstream plugin node and one of its outputs", () => {

@@ -1,6 +1,6 @@
 import type { PluginDescriptor } from "../plugins/contract";
 import { isPluginNode, type Graph, type PluginNode } from "./graph";
-import { validateInputs, type InputError } from "./input-schema";
+import { validateInputs, type InputError, type InputErrorKey } from "./input-schema";
 import { adjacency, ancestorsOf, descendantsOf, topologicalOrder } from "./order";
 import { referencesIn, referenceText } from "./templates";
 
@@ -52,6 +52,14 @@ export interface PluginLookup {
   versions(code: string): string[];
 }
 
+/**
+ * Input errors that stop even a draft from being saved: a typed secret (it would be stored readable by everyone who
+ * opens the process), values over the size limits, wrong JSON types and keys the plugin does not define. Anything
+ * else (an empty required field, a number not yet valid, a half-typed reference) is an unfinished draft: it saves,
+ * and stops only a run.
+ */
+const SAVE_BLOCKING_INPUT_ERRORS: ReadonlySet<InputErrorKey> = new Set(["credential_required", "too_long", "invalid_type", "unknown_field"]);
+
 export function validateGraph(graph: Graph, plugins?: PluginLookup): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const save = (p: Omit<GraphProblem, "blocks">) => problems.push({ ...p, blocks: "save" });
@@ -89,7 +97,12 @@ export function validateGraph(graph: Graph, plugins?: PluginLookup): GraphProble
     const descriptor = plugins?.get(n.data.code, n.data.version);
     if (!descriptor) continue;
     const checked = validateInputs(descriptor.inputs, n.data.inputs, "save");
-    if (!checked.ok) save({ code: "invalid_inputs", nodeId: n.id, inputs: checked.errors });
+    if (checked.ok) continue;
+    const entries = Object.entries(checked.errors);
+    const hard = entries.filter(([, e]) => SAVE_BLOCKING_INPUT_ERRORS.has(e.key));
+    const draft = entries.filter(([, e]) => !SAVE_BLOCKING_INPUT_ERRORS.has(e.key));
+    if (hard.length) save({ code: "invalid_inputs", nodeId: n.id, inputs: Object.fromEntries(hard) });
+    if (draft.length) problems.push({ code: "invalid_inputs", blocks: "run", nodeId: n.id, inputs: Object.fromEntries(draft) });
   }
 
   // What follows only stops a run: the draft may be saved as it is.

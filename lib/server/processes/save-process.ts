@@ -17,9 +17,10 @@ import type { ProcessDetail } from "./process-view";
 /**
  * Saves what changed (name, description, graph) if the process is still at the version the editor loaded; if
  * someone saved in between, nothing is written and the caller gets a 409 naming who. Only the owner, editors and
- * admins may save (a viewer gets 403). A graph must be well-formed and its inputs valid (or references) for the
- * plugins the active generation has, and every credential it references must be one the saver may use; nodes
- * whose plugin it lacks are kept as they are (they block running, not saving). Audited with a path-by-path diff.
+ * admins may save (a viewer gets 403). A graph must be well-formed and free of inputs that may never be stored
+ * (typed secrets, oversized values, unknown keys), and every credential it references must be one the saver may
+ * use; an unfinished draft (empty required inputs, nodes whose plugin the active generation lacks) is kept as it
+ * is: that blocks running, not saving. Audited with a path-by-path diff.
  */
 export async function saveProcess(id: string, input: z.output<typeof ZProcessUpdate>, user: SessionUser): Promise<ProcessDetail> {
   const before = await getProcess(id, user, "editor");
