@@ -6,11 +6,17 @@ import { isSafeRelativePath } from "../safe-path";
  * Layout (content-addressed, so nothing written is ever modified and unchanged files are never stored twice):
  *   objects/<sha256[0..2]>/<sha256>        file contents, immutable
  *   generations/<nnnnnnnn>/manifest.json   one per generation, written last: no manifest, no generation
+ *   install.json                           the install that owns this location (owner.ts), written once
  */
 export interface CacheStore {
   /** Where this cache is, for logs and the UI (no credentials). */
   readonly location: string;
   put(key: string, body: Buffer): Promise<void>;
+  /**
+   * Writes `key` only if it does not exist (fs: an exclusive link; S3: `If-None-Match: *`), so of several writers at
+   * once exactly one wins. True when this call wrote it.
+   */
+  putIfAbsent(key: string, body: Buffer): Promise<boolean>;
   get(key: string): Promise<Buffer>;
   /** Null when the key does not exist. */
   getIfExists(key: string): Promise<Buffer | null>;
