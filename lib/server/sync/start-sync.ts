@@ -46,6 +46,11 @@ export class SyncBusyError extends ExpectedError {
   constructor(readonly runId: string | null) {
     super(409, runId ? "sync.busy" : "sync.starting", runId ? { run: runId } : {});
   }
+
+  /** The CLIs' line (they print English, like the rest of their output). */
+  get line(): string {
+    return `another sync is ${this.runId ? `in progress (run ${this.runId})` : "starting"}; try again when it has finished`;
+  }
 }
 
 export interface StartedSync {
