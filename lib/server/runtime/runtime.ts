@@ -14,6 +14,7 @@ import { hostsRefused } from "../../plugins/host/confinement";
 import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
 import { openCache } from "../sync/open-cache";
 import { hostSettings } from "./host-settings";
+import { CACHE_UNREACHABLE, followCache } from "./cache-state";
 import { getRuntimeStatus, setRuntimeStatus } from "./status";
 
 /**
@@ -210,7 +211,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     return current;
   }
   if (activeInDb === current.generation && current.loaded) {
-    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb });
+    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb, ...(await followCache(current.loaded.generation, getRuntimeStatus(), log)) });
     return current;
   }
   if (activeInDb === null) {
@@ -252,7 +253,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   };
   g.__opsflowRuntime = next;
   for (const fn of listeners()) fn(next);
-  const problem = loaded.origin === "local" ? "the cache is unreachable: serving the verified local copy" : null;
+  const problem = loaded.origin === "local" ? CACHE_UNREACHABLE : null;
   setStatus(next, activeInDb, problem);
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
   // The old pool finishes what it has, then closes — once no run holds it; local copies no one uses go.
