@@ -2,7 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as cacheApi from "@/app/api/cache/route";
 import { setTestDatabase } from "@/lib/db";
+import { jsonRequest, routeCtx, signInAs } from "@/lib/test/auth";
 import { captureLogs } from "@/lib/log";
 import { OWNER_KEY } from "@/lib/plugins/cache/owner";
 import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
@@ -63,6 +65,14 @@ describe("one install per cache location", () => {
     expect(refused).toBeInstanceOf(ExpectedError);
     expect((refused as ExpectedError).fields).toEqual({ prefix: ["errors.cacheOwned", { owner: await installId(first) }] });
     expect(await second.prisma.cacheConfig.count()).toBe(0);
+    // The cache form and PUT /api/cache: a field error on the prefix, in words (s3rver speaks http).
+    process.env.EXTERNAL_PLUGINS_SOURCE_SECURE_LOOSE = "1";
+    await signInAs("admin");
+    const res = await cacheApi.PUT(jsonRequest("PUT", "/api/cache", cacheInput()), routeCtx());
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({
+      prefix: `This location belongs to another Opsflow install (${await installId(first)}): each install needs a cache location of its own.`,
+    });
 
     // Saved behind the form's back (or before this check existed): the sync is refused with the reason.
     const { secretAccessKey: _s, kind, ...settings } = cacheInput();
