@@ -12,6 +12,8 @@ import { createTestDatabase } from "@/lib/test/database";
 import { ExpectedError } from "../errors";
 import { openCache } from "../sync/open-cache";
 import { startSync } from "../sync/start-sync";
+import { getRuntime, reloadRuntime } from "../runtime/runtime";
+import { getRuntimeStatus } from "../runtime/status";
 import { saveCacheConfig } from "./cache-config";
 
 /**
@@ -92,6 +94,14 @@ describe("one install per cache location", () => {
     expect(errors).toEqual([expect.objectContaining({ runId: refusedRun.runId, message: `sync failed: ${row.error}` })]);
     expect(await cache.list("generations/")).toEqual(before);
     expect(JSON.parse((await cache.get(OWNER_KEY)).toString())).toMatchObject({ installId: await installId(first) });
+
+    // An instance of the second install whose active generation has the number of one of the first's (its own
+    // was overwritten in the shared cache before this check existed) does not serve the first install's generation.
+    const [theirs] = await first.prisma.generation.findMany({ where: { status: "active" } });
+    await second.prisma.generation.upsert({ where: { id: theirs.id }, create: { id: theirs.id, status: "active", cacheLocation: cache.location }, update: { status: "active" } });
+    await reloadRuntime();
+    expect(getRuntime().generation).toBeNull();
+    expect(getRuntimeStatus().problem).toMatch(/belongs to another Opsflow install/);
 
     // The owner still saves and syncs there.
     setTestDatabase(first);

@@ -3,6 +3,7 @@ import type { CacheConfig } from "@prisma/client";
 import { firstLine } from "../../errors";
 import { logger } from "../../log";
 import { CacheOwnedError, claimCache } from "../../plugins/cache/owner";
+import type { CacheStore } from "../../plugins/cache/types";
 import { fieldError } from "../errors";
 import { openCache } from "../sync/open-cache";
 import { getInstallId } from "./install-id";
@@ -20,4 +21,19 @@ export async function refuseForeignCache(row: Pick<CacheConfig, "kind" | "settin
     if (err instanceof CacheOwnedError) throw fieldError(row.kind === "fs" ? "path" : "prefix", "errors.cacheOwned", { owner: err.owner });
     logger.warn(`could not check which install owns the cache ${cache.location} (${firstLine(err)}); the next sync checks it`);
   }
+}
+
+/**
+ * The configured cache for reading generations, unless another install owns it (CacheOwnedError): its manifests
+ * are that install's, and generation N there is not ours. Only ownership is decided here; a cache that cannot be
+ * read now is returned as it is, and the load that reads it next reports that (and serves the local copy).
+ */
+export async function openOwnCache(row?: Pick<CacheConfig, "kind" | "settings" | "secret"> | null): Promise<CacheStore> {
+  const cache = await openCache(row);
+  try {
+    await claimCache(cache, await getInstallId(), { claim: false });
+  } catch (err) {
+    if (err instanceof CacheOwnedError) throw err;
+  }
+  return cache;
 }

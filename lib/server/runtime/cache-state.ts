@@ -1,9 +1,10 @@
 import "server-only";
 import { db } from "../../db";
 import { firstLine } from "../../errors";
+import { CacheOwnedError } from "../../plugins/cache/owner";
 import { manifestKey, type CacheStore } from "../../plugins/cache/types";
 import { defaultCachePath } from "../cache/cache-config";
-import { openCache } from "../sync/open-cache";
+import { openOwnCache } from "../cache/check-cache-owner";
 import type { RuntimeStatus } from "./status";
 
 /** The admin banner while the served generation's files are the local copy because the cache cannot be reached. */
@@ -14,7 +15,7 @@ let probe: { key: string; cache: CacheStore } | null = null;
 async function probeCache(): Promise<CacheStore> {
   const row = await (await db()).cacheConfig.findUnique({ where: { id: 1 } });
   const key = row ? `${row.updatedAt.toISOString()}:${JSON.stringify(row.settings)}` : `default:${defaultCachePath()}`;
-  if (probe?.key !== key) probe = { key, cache: await openCache(row) };
+  if (probe?.key !== key) probe = { key, cache: await openOwnCache(row) };
   return probe.cache;
 }
 
@@ -32,8 +33,10 @@ export async function followCache(
   try {
     cache = await probeCache();
   } catch (err) {
-    log("warn", `cannot read the cache configuration to check the cache: ${firstLine(err)}`);
-    return { origin: status.origin, problem: status.problem };
+    // Another install's location: what this instance serves is its local copy, and the banner says why.
+    const problem = err instanceof CacheOwnedError ? err.message : null;
+    if (status.problem !== problem) log("warn", `cannot check the cache: ${firstLine(err)}`);
+    return problem ? { origin: "local", problem } : { origin: status.origin, problem: status.problem };
   }
   let down: string | null = null;
   try {

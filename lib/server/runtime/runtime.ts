@@ -12,6 +12,7 @@ import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
 import { hostsRefused } from "../../plugins/host/confinement";
 import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
+import { openOwnCache } from "../cache/check-cache-owner";
 import { openCache } from "../sync/open-cache";
 import { hostSettings } from "./host-settings";
 import { CACHE_UNREACHABLE, followCache } from "./cache-state";
@@ -219,10 +220,12 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     return current;
   }
   let cache = null;
+  let unusable: string | null = null; // then the reason a failed load gives (not "no cache is configured")
   try {
-    cache = await openCache();
+    cache = await openOwnCache();
   } catch (err) {
-    log("error", `cache configuration unusable: ${(err as Error).message}`);
+    unusable = `cache configuration unusable: ${(err as Error).message}`;
+    log("error", unusable);
   }
   let loaded: MaterializedGeneration;
   let manifestSha256: string;
@@ -231,7 +234,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     // The loader keeps the cache's manifest bytes as they are in <dir>/manifest.json (the local copy).
     manifestSha256 = createHash("sha256").update(await fs.readFile(path.join(loaded.dir, "manifest.json"))).digest("hex");
   } catch (err) {
-    const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
+    const problem = `generation ${activeInDb} could not be loaded: ${unusable ?? (err as Error).message}`;
     // The poll retries every interval: say it once per distinct problem, not every few seconds.
     if (getRuntimeStatus().problem !== problem) {
       log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
