@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
-import { sealSecrets } from "@/lib/secrets";
 import { createTestDatabase } from "@/lib/test/database";
+import { configureS3Cache } from "../__fixtures__/s3-cache";
 import { startSync } from "../sync/start-sync";
 import { reloadRuntime } from "./runtime";
 import { getRuntimeStatus } from "./status";
@@ -26,13 +26,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   s3 = await startS3Server();
   await s3.bucket("cache");
-  await database.prisma.cacheConfig.create({
-    data: {
-      kind: "s3",
-      settings: { endpoint: s3.endpoint, region: s3.region, bucket: "cache", prefix: "state/", accessKeyId: s3.accessKeyId, pathStyle: true },
-      secret: sealSecrets({ secretAccessKey: s3.secretAccessKey }),
-    },
-  });
+  await configureS3Cache(database.prisma, s3, "cache", "state/");
   await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
   expect((await (await startSync({ trigger: "cli", actor: "test", activate: true })).done)?.status).toBe("succeeded");
 });

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLogs } from "@/lib/log";
 import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
-import { sealSecrets } from "@/lib/secrets";
 import { createTestDatabase } from "@/lib/test/database";
+import { configureS3Cache } from "../__fixtures__/s3-cache";
 import { startSync } from "./start-sync";
 
 /** A cache outage in the middle of a sync is reported as the cache's, never as the plugin set being written. */
@@ -21,13 +21,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   s3 = await startS3Server();
   await s3.bucket("cache");
-  await database.prisma.cacheConfig.create({
-    data: {
-      kind: "s3",
-      settings: { endpoint: s3.endpoint, region: s3.region, bucket: "cache", prefix: "opsflow/", accessKeyId: s3.accessKeyId, pathStyle: true },
-      secret: sealSecrets({ secretAccessKey: s3.secretAccessKey }),
-    },
-  });
+  await configureS3Cache(database.prisma, s3, "cache", "opsflow/");
   await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
 });
 afterAll(async () => {
