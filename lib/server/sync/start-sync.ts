@@ -45,6 +45,7 @@ export interface StartSyncOptions {
 export class SyncBusyError extends ExpectedError {
   constructor(readonly runId: string | null) {
     super(409, runId ? "sync.busy" : "sync.starting", runId ? { run: runId } : {});
+    this.message = this.line; // for logs; users get the catalog's text (key)
   }
 
   /** The CLIs' line (they print English, like the rest of their output). */
