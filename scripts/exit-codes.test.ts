@@ -94,6 +94,7 @@ describe("release exit codes", () => {
     try {
       const r = await run(["scripts/release.ts"]);
       expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^release failed: plugin sync run \S+ failed \(every source failed\); the previous generation stays active$/);
     } finally {
       await withDb((prisma) => prisma.pluginSource.update({ where: { name: "good" }, data: { enabled: true } }));
     }

@@ -4,11 +4,12 @@
  * succeeded, 1 any failed, 2 usage or configuration, 75 another sync is running), with one clear line on stderr.
  */
 import { parseArgs } from "node:util";
-import { closeDatabase, db, getDatabase } from "../lib/db";
+import { closeDatabase, getDatabase } from "../lib/db";
 import { checkEnv, env } from "../lib/env";
 import { firstLine } from "../lib/errors";
 import { logger } from "../lib/log";
 import { checkAppSecret } from "../lib/secrets";
+import { findRunError } from "../lib/server/sync/find-sync-runs";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
 import { EXIT } from "./exit-codes";
 
@@ -71,8 +72,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const outcome = await started.done;
   if (!outcome) {
-    const run = await (await db()).syncRun.findUnique({ where: { id: started.runId }, select: { error: true } });
-    console.error(`plugins:sync: run ${started.runId} failed: ${run?.error ?? "see the log above or the run in the admin UI"}`);
+    console.error(`plugins:sync: run ${started.runId} failed: ${(await findRunError(started.runId)) ?? "see the log above or the run in the admin UI"}`);
     return EXIT.failed;
   }
   if (json) {

@@ -18,6 +18,7 @@ import { firstLine } from "../lib/errors";
 import { logger } from "../lib/log";
 import { checkAppSecret } from "../lib/secrets";
 import { reconcileFromEnv, SourcesFileError } from "../lib/server/sources-file/reconcile-sources-file";
+import { findRunError } from "../lib/server/sync/find-sync-runs";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
 import { EXIT } from "./exit-codes";
 
@@ -76,7 +77,8 @@ async function sync(): Promise<number> {
   }
   const outcome = await started.done;
   if (!outcome || outcome.status === "failed") {
-    console.error(`release failed: plugin sync run ${started.runId} failed; the previous generation stays active`);
+    const reason = outcome ? "every source failed" : await findRunError(started.runId);
+    console.error(`release failed: plugin sync run ${started.runId} failed${reason ? ` (${reason})` : ""}; the previous generation stays active`);
     return EXIT.failed;
   }
   console.log(`release: plugin sync ${outcome.status}, generation ${outcome.manifest.generation} active`);
