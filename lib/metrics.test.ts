@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./test/database";
 import { recordExecution, recordHttpRequest, recordSyncRun, recordSyncSource, renderMetrics, setPoolStatsProvider } from "./metrics";
-import { setRuntimeStatus } from "./server/runtime/status";
+import { getRuntimeStatus, setRuntimeStatus } from "./server/runtime/status";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -48,6 +48,8 @@ describe("metrics", () => {
       poolUp: true,
       plugins: { loaded: 5, failed: 2, carriedOver: 1 },
       loadedAt: new Date().toISOString(),
+      loading: null,
+      pending: { generation: gen.id + 1, reason: "the cache is unreachable", since: new Date().toISOString() },
     });
     setPoolStatsProvider(() => ({ hosts: 4, queued: 3 }));
     const { body } = await renderMetrics();
@@ -59,6 +61,9 @@ describe("metrics", () => {
     expect(sample(body, 'opsflow_plugins{state="carried_over"}')).toBe(1);
     expect(sample(body, "opsflow_plugin_hosts")).toBe(4);
     expect(sample(body, "opsflow_plugin_host_queue")).toBe(3);
+    expect(sample(body, "opsflow_activation_pending")).toBe(1);
+    setRuntimeStatus({ ...getRuntimeStatus(), pending: null });
+    expect(sample((await renderMetrics()).body, "opsflow_activation_pending")).toBe(0);
   });
 
   it("a failing pool provider reads as zero instead of breaking the scrape", async () => {

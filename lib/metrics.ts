@@ -1,7 +1,7 @@
 import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "./db";
-import { getRuntimeStatus } from "./server/runtime/status";
+import { activationState, getRuntimeStatus } from "./server/runtime/status";
 
 /**
  * Prometheus metrics (prom-client), served by GET /api/metrics. One registry per process, kept on globalThis so
@@ -28,7 +28,7 @@ function create() {
     },
     syncRuns: new Counter({
       name: "opsflow_sync_runs_total",
-      help: "Finished sync runs by status (succeeded, partial, failed).",
+      help: "Finished sync runs by status (succeeded, partial, failed, unchanged: no new generation).",
       labelNames: ["status"] as const,
       registers: [registry],
     }),
@@ -75,6 +75,14 @@ function create() {
           builtAt.set(id, (row.readyAt ?? row.createdAt).getTime());
         }
         this.set((Date.now() - builtAt.get(id)!) / 1000);
+      },
+    }),
+    activationPending: new Gauge({
+      name: "opsflow_activation_pending",
+      help: "1 while this instance cannot load the active generation yet and serves the one it has verified, else 0.",
+      registers: [registry],
+      collect() {
+        this.set(activationState() === "pending" ? 1 : 0);
       },
     }),
     plugins: new Gauge({
@@ -127,7 +135,7 @@ function create() {
     }),
   };
   // Known label values start at 0, so rate() and alerts see the series before the first event.
-  for (const status of ["succeeded", "partial", "failed"]) m.syncRuns.inc({ status }, 0);
+  for (const status of ["succeeded", "partial", "failed", "unchanged"]) m.syncRuns.inc({ status }, 0);
   function safeStats(): PoolStats {
     try {
       return poolStats();
@@ -143,7 +151,7 @@ const g = globalThis as unknown as { __opsflowMetrics?: ReturnType<typeof create
 export const metrics = (g.__opsflowMetrics ??= create());
 
 /** One finished sync run (dry runs included). */
-export function recordSyncRun(status: "succeeded" | "partial" | "failed"): void {
+export function recordSyncRun(status: "succeeded" | "partial" | "failed" | "unchanged"): void {
   metrics.syncRuns.inc({ status });
 }
 

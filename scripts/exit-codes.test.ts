@@ -47,7 +47,7 @@ describe("plugins:sync exit codes", () => {
   it("1 when a source failed (the log says why at ERROR), or the run itself failed (one line says why)", async () => {
     const r = await run([...SYNC, "--source", "broken"]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout.trim().split("\n").at(-1)).toMatch(/^run \S+: failed, generation \d+$/);
+    expect(r.stdout.trim().split("\n").at(-1)).toMatch(/^run \S+: failed \(no new generation\)$/);
     expect(r.stderr).toMatch(/ERROR: source failed: directory .+nowhere does not exist/);
     const unknown = await run([...SYNC, "--source", "missing"]);
     expect(unknown.code, unknown.stderr).toBe(1);

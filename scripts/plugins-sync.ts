@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   if (json) {
-    console.log(JSON.stringify({ runId: started.runId, status: outcome.status, generation: args["dry-run"] ? null : outcome.manifest.generation, sources: outcome.results }, null, 2));
+    console.log(JSON.stringify({ runId: started.runId, status: outcome.runStatus, generation: outcome.generation, sources: outcome.results }, null, 2));
   } else {
     const rows = outcome.results.map((r) => [r.name, r.kind, r.status, (r.revision ?? "—").slice(0, 12), `${r.sets.reduce((n, s) => n + s.plugins, 0)}`, `${r.durationMs} ms`, r.error ?? r.sets.find((s) => s.error)?.error ?? ""]);
     const head = ["source", "kind", "status", "revision", "plugins", "time", "error"];
@@ -85,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
     print("");
     print(fmt(head));
     for (const r of rows) print(fmt(r));
-    print(`\nrun ${started.runId}: ${outcome.status}${args["dry-run"] ? " (dry run, nothing written)" : `, generation ${outcome.manifest.generation}`}`);
+    const made = outcome.generation ? `, generation ${outcome.generation}` : " (no new generation)";
+    print(`\nrun ${started.runId}: ${outcome.runStatus}${args["dry-run"] ? " (dry run, nothing written)" : made}`);
   }
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }

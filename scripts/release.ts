@@ -81,7 +81,7 @@ async function sync(): Promise<number> {
     console.error(`release failed: plugin sync run ${started.runId} failed${reason ? ` (${reason})` : ""}; the previous generation stays active`);
     return EXIT.failed;
   }
-  console.log(`release: plugin sync ${outcome.status}, generation ${outcome.manifest.generation} active`);
+  console.log(`release: plugin sync ${outcome.runStatus}, ${outcome.generation ? `generation ${outcome.generation} active` : "no new generation: the active one stays"}`);
   return EXIT.ok;
 }
 

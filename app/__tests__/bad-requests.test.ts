@@ -197,7 +197,7 @@ describe("the database gone, or not migrated", () => {
     }
   };
   const readyChecks = async () => {
-    setRuntimeStatus({ generation: null, activeInDb: null, verified: false, origin: "none", problem: null, poolUp: true, plugins: { loaded: 0, failed: 0, carriedOver: 0 }, loadedAt: null });
+    setRuntimeStatus({ generation: null, activeInDb: null, verified: false, origin: "none", problem: null, poolUp: true, plugins: { loaded: 0, failed: 0, carriedOver: 0 }, loadedAt: null, loading: null, pending: null });
     const res = await readyApi.GET(new Request("http://localhost/api/ready"), routeCtx());
     return { status: res.status, db: (await res.json()).checks.db };
   };

@@ -43,6 +43,8 @@ const status = (over: Partial<RuntimeStatus>): RuntimeStatus => ({
   problem: null,
   poolUp: true,
   plugins: { loaded: 0, failed: 0, carriedOver: 0 },
+  loading: null,
+  pending: null,
   loadedAt: new Date().toISOString(),
   ...over,
 });
@@ -192,8 +194,8 @@ describe("GET /api/metrics", () => {
       expect(sample('opsflow_sync_source_duration_seconds_sum{source="good",status="succeeded"}')).toBeGreaterThan(0);
     });
 
-    it("counts the bytes and files fetched from the good source", () => {
-      const files = fs.readdirSync(EXAMPLES, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    it("counts the bytes and files fetched from the good source (its set's directory: only that is staged)", () => {
+      const files = fs.readdirSync(path.join(EXAMPLES, SET.submodule), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
       expect(sample('opsflow_sync_fetched_files_total{source="good"}')).toBe(files.length);
       expect(sample('opsflow_sync_fetched_bytes_total{source="good"}')).toBe(files.reduce((n, e) => n + fs.statSync(path.join(e.parentPath, e.name)).size, 0));
       expect(sample('opsflow_sync_fetched_bytes_total{source="broken"}') ?? 0).toBe(0);

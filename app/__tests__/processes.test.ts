@@ -273,6 +273,7 @@ describe("runs", () => {
     await database.prisma.pluginSource.delete({ where: { name: "hostile" } });
     const next = await sync();
     await activateGeneration(next, "test");
+    await reloadRuntime(); // the switch it started
     expect(getRuntime().generation).toBe(next);
     expect(getRuntime().registry.get("hostile_ok")).toBeUndefined();
     const result = await waitForRun(p.id, started.body.runId);

@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import useSWR from "swr";
 import type { PluginDescriptor, TText } from "@/lib/plugins/contract";
 import type { RegistryGroup } from "@/lib/plugins/registry/registry";
 import type { PluginLookup } from "@/lib/processes/validate-graph";
@@ -43,35 +44,27 @@ export interface PluginCatalog {
 const texts = (t: TText | undefined) => (t === undefined ? [] : typeof t === "string" ? [t] : Object.values(t));
 
 /**
- * The plugins the server offers, fetched once per editor (`GET /api/plugins`) and searched in the browser: each
+ * The plugins the server offers, fetched once per editor (`GET /api/plugins`, through SWR) and searched in the browser: each
  * plugin's search text is built once, so filtering 1,000 plugins is a pass of `includes`. Versions other than the
  * latest are fetched on demand (`GET /api/plugins/{code}?version=`).
  */
 export function usePluginCatalog(locale: string): PluginCatalog {
-  const [status, setStatus] = useState<PluginCatalog["status"]>("loading");
-  const [generation, setGeneration] = useState<number | null>(null);
-  const [groups, setGroups] = useState<CatalogGroup[]>([]);
-  const [descriptors, setDescriptors] = useState<Map<string, PluginDescriptor | null>>(new Map());
+  // The list, once per editor and locale: SWR fetches it, keeps it while the editor is open and retries a failure.
+  const list = useSWR(`/api/plugins?locale=${encodeURIComponent(locale)}`, fetchListing, {
+    revalidateOnFocus: false,
+    revalidateOnReconnect: false,
+    revalidateIfStale: false,
+  });
+  const status: PluginCatalog["status"] = list.data ? "ready" : list.error ? "error" : "loading";
+  const generation = list.data?.generation ?? null;
+  const groups = useMemo(() => list.data?.groups ?? [], [list.data]);
+  // Other versions' descriptors, fetched on demand (once each); the listed latest versions are known from the list.
+  const [fetched, setFetched] = useState<Map<string, PluginDescriptor | null>>(new Map());
   const pending = useRef(new Map<string, Promise<PluginDescriptor | null>>());
-
-  useEffect(() => {
-    let cancelled = false;
-    fetch(`/api/plugins?locale=${encodeURIComponent(locale)}`, { cache: "no-store" })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(String(res.status));
-        const body = (await res.json()) as { generation: number | null; groups: RegistryGroup[] };
-        if (cancelled) return;
-        const list = toCatalog(body.groups);
-        setGroups(list);
-        setGeneration(body.generation);
-        setDescriptors((prev) => new Map([...prev, ...list.flatMap((g) => g.plugins.map((p) => [`${p.code}@${p.latest.version}`, p.latest] as const))]));
-        setStatus("ready");
-      })
-      .catch(() => !cancelled && setStatus("error"));
-    return () => {
-      cancelled = true;
-    };
-  }, [locale]);
+  const descriptors = useMemo(
+    () => new Map([...groups.flatMap((g) => g.plugins.map((p) => [`${p.code}@${p.latest.version}`, p.latest] as const)), ...fetched]),
+    [groups, fetched],
+  );
 
   const byCode = useMemo(() => new Map(groups.flatMap((g) => g.plugins.map((p) => [p.code, p] as const))), [groups]);
 
@@ -90,7 +83,7 @@ export function usePluginCatalog(locale: string): PluginCatalog {
             return descriptor as PluginDescriptor;
           })
           .then((d) => {
-            setDescriptors((prev) => new Map(prev).set(key, d));
+            setFetched((prev) => new Map(prev).set(key, d));
             return d;
           })
           .finally(() => pending.current.delete(key));
@@ -133,6 +126,14 @@ export function usePluginCatalog(locale: string): PluginCatalog {
       },
     };
   }, [status, generation, groups, byCode, descriptors, ensure, load]);
+}
+
+/** GET /api/plugins as the picker's groups (a failed answer is an error SWR keeps and retries). */
+async function fetchListing(url: string): Promise<{ generation: number | null; groups: CatalogGroup[] }> {
+  const res = await fetch(url, { cache: "no-store" });
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  const body = (await res.json()) as { generation: number | null; groups: RegistryGroup[] };
+  return { generation: body.generation, groups: toCatalog(body.groups) };
 }
 
 /** The plugins whose search text holds every word of `q` (case-insensitive), in catalog order; all for a blank query. */

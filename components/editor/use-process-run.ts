@@ -1,8 +1,18 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import useSWR from "swr";
 import type { ActionResult } from "@/lib/server/safe";
 import type { NodeRunView, ProcessRunView } from "@/lib/server/processes/process-view";
+
+/** How often a running run is asked for news, counted from the end of the previous answer. */
+const POLL_MS = 700;
+
+async function fetchRunView(url: string): Promise<ProcessRunView> {
+  const res = await fetch(url, { cache: "no-store" });
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return (await res.json()) as ProcessRunView;
+}
 
 /**
  * The editor's run state: the latest run (followed live, polling its REST resource while it runs) and each node's
@@ -29,20 +39,21 @@ export function useProcessRun(
     });
   }, []);
 
+  // The run shown is followed while it (or a node of a cancelled run still stopping) runs: SWR polls its REST
+  // resource, one request at a time (a slow answer never overlaps the next), with a back-off after a failure.
+  const live = !!run && (run.status === "running" || run.nodes.some((n) => n.status === "running"));
+  useSWR(live ? `/api/processes/${processId}/runs/${run.id}` : null, fetchRunView, {
+    refreshInterval: POLL_MS,
+    revalidateOnMount: false,
+    revalidateOnFocus: false,
+    revalidateOnReconnect: false,
+    dedupingInterval: 0,
+    onSuccess: show,
+  });
   const fetchRun = useCallback(
-    async (runId: string) => {
-      const res = await fetch(`/api/processes/${processId}/runs/${runId}`, { cache: "no-store" });
-      if (res.ok) show((await res.json()) as ProcessRunView);
-    },
+    async (runId: string) => show(await fetchRunView(`/api/processes/${processId}/runs/${runId}`)),
     [processId, show],
   );
-
-  useEffect(() => {
-    // A cancelled run may still have a node stopping: followed until none runs.
-    if (!run || (run.status !== "running" && !run.nodes.some((n) => n.status === "running"))) return;
-    const timer = setInterval(() => void fetchRun(run.id).catch(() => undefined), 700);
-    return () => clearInterval(timer);
-  }, [run?.id, run?.status, run?.nodes, fetchRun]); // eslint-disable-line react-hooks/exhaustive-deps -- follow the run by id and status
 
   /** Runs the process (or one node) after `prepare` (saving) succeeds. */
   const start = useCallback(

@@ -22,6 +22,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
           <span className="text-zinc-600">{t("triggeredBy", { trigger: run.trigger, actor: run.actor })}</span>
           <span className="text-zinc-600">{format.dateTime(new Date(run.startedAt), { dateStyle: "medium", timeStyle: "medium" })}</span>
           {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: run.generation.status })}</span>}
+          {!run.generation && !run.dryRun && run.status !== "running" && <span className="text-zinc-600" data-testid="no-generation">{t(run.status === "unchanged" ? "unchangedRun" : "noGeneration")}</span>}
           {run.dryRun && <span className="text-zinc-600">{t("dryRun")}</span>}
         </CardBody>
       </Card>

@@ -5,12 +5,13 @@ import { logger } from "../log";
 import { openDatabase, type Database } from "./connection";
 import { applyMigrations, pendingMigrations } from "./migrate";
 import { DatabaseUnavailableError } from "./unavailable";
+import { processOnce } from "../process-once";
 
 export { DatabaseLockedError } from "./lock";
 export type { Database } from "./connection";
 
 // Kept on globalThis so Next's dev-mode module reloads reuse one connection (and one PGlite lock).
-const g = globalThis as unknown as { __opsflowDb?: Promise<Database> };
+const shared = processOnce("__opsflowDb", connect);
 
 /**
  * The process-wide database, opened on first use. Embedded PGlite (default) is migrated on open, so `npm run dev`
@@ -18,11 +19,7 @@ const g = globalThis as unknown as { __opsflowDb?: Promise<Database> };
  * in development they are applied on open as well.
  */
 export function getDatabase(): Promise<Database> {
-  g.__opsflowDb ??= connect().catch((err) => {
-    g.__opsflowDb = undefined;
-    throw err;
-  });
-  return g.__opsflowDb;
+  return shared.get();
 }
 
 /** Shorthand for the Prisma client of getDatabase(). */
@@ -56,12 +53,11 @@ async function connect(): Promise<Database> {
 
 /** Closes the process-wide database (CLI exit, tests). */
 export async function closeDatabase(): Promise<void> {
-  const pending = g.__opsflowDb;
-  g.__opsflowDb = undefined;
+  const pending = shared.take();
   if (pending) await (await pending).close();
 }
 
 /** Tests: make `db()` answer with a database the test opened (PGlite in memory or a scratch PostgreSQL DB). */
-export function setTestDatabase(database: Database | undefined): void {
-  g.__opsflowDb = database ? Promise.resolve(database) : undefined;
+export function setTestDatabase(test: Database | undefined): void {
+  shared.set(test);
 }

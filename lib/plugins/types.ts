@@ -31,6 +31,11 @@ export interface FetchContext {
   ca?: string;
   signal?: AbortSignal;
   log: (line: string) => void;
+  /**
+   * The submodules of the source's plugin sets: only these directories are staged, counted against the limits and
+   * checked (sources/staging.ts); the rest of the source is ignored. Absent: the whole source.
+   */
+  submodules?: readonly string[];
 }
 
 export interface FetchResult {
@@ -44,6 +49,14 @@ export interface FetchResult {
    * the directory is private to the sync run.
    */
   digests?: ReadonlyMap<string, FileDigest>;
+  /** Unsafe entries found inside the staged directories and left out: each fails the sets that hold it. */
+  rejected?: RejectedPath[];
+}
+
+/** An entry a fetcher refused to stage: its path from the source root (POSIX) and why. */
+export interface RejectedPath {
+  path: string;
+  error: string;
 }
 
 export interface FileDigest {

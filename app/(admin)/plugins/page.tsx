@@ -1,4 +1,5 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { ActivationFollower } from "@/components/plugins/activation-follower";
 import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
 import { StatusBadge } from "@/components/sync/status-badge";
@@ -9,7 +10,7 @@ import { findGenerations } from "@/lib/server/generations/find-generations";
 import { textOf } from "@/lib/plugins/registry/registry";
 import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntime } from "@/lib/server/runtime/runtime";
-import { getRuntimeStatus } from "@/lib/server/runtime/status";
+import { activationState, getRuntimeStatus } from "@/lib/server/runtime/status";
 
 export const dynamic = "force-dynamic";
 
@@ -30,10 +31,15 @@ export default async function PluginsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title={t("title")} description={t("description")} actions={rollback ? <GenerationButton kind="rollback" /> : undefined} />
-      {status.problem && <Alert tone="error" title={t("problemTitle")}>{status.problem}</Alert>}
-      {status.activeInDb !== null && status.activeInDb !== runtime.generation && !status.problem && (
-        <Alert tone="info">{t("switching", { id: status.activeInDb })}</Alert>
+      <ActivationFollower state={activationState(status)} />
+      {status.pending ? (
+        <Alert tone="warning" title={t("pendingTitle")} data-testid="activation-pending">
+          {t("pending", { id: status.pending.generation, reason: status.pending.reason, serving: runtime.generation === null ? "none" : String(runtime.generation) })}
+        </Alert>
+      ) : (
+        status.problem && <Alert tone="error" title={t("problemTitle")}>{status.problem}</Alert>
       )}
+      {status.loading !== null && !status.pending && <Alert tone="info" data-testid="activation-loading">{t("switching", { id: status.loading })}</Alert>}
 
       <Card>
         <CardHeader title={t("serving")} />

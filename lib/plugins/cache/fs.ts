@@ -12,6 +12,18 @@ import { assertSafeKey, type CacheStore } from "./types";
  */
 const SYNC_MAX = 1 << 20;
 
+/** Removes `dir` if it is empty; false when it holds something (or is gone already). */
+async function removeIfEmpty(dir: string): Promise<boolean> {
+  try {
+    await fs.rmdir(dir);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOENT") return false;
+    throw err;
+  }
+}
+
 /**
  * A cache directory. Writes go to a temp file in the same directory and are renamed into place, so a reader
  * (another instance on the same NFS mount) never sees a half-written file and a crash leaves at most a temp file.
@@ -122,6 +134,14 @@ export function fsCache(root: string): CacheStore {
     },
     async delete(keys) {
       await Promise.all(keys.map((k) => fs.rm(file(k), { force: true })));
+      // A key's directories are no part of the store: those left empty go too (generations/<n>/, objects/<xx>/).
+      const parents = new Set(keys.map((k) => path.dirname(file(k))));
+      for (let dir of parents) {
+        while (dir !== abs && dir.startsWith(abs + path.sep) && (await removeIfEmpty(dir))) {
+          dirs.delete(dir);
+          dir = path.dirname(dir);
+        }
+      }
     },
   };
 }

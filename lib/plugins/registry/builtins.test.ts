@@ -37,9 +37,9 @@ afterAll(() => {
 });
 
 describe("built-in plugins", () => {
-  it("the module file is builtins/builtin-plugins.mjs, alone in its directory (all the built-ins' host may read)", () => {
+  it("the module file is builtins/builtin-plugins.mjs, beside only its descriptors' data (all the built-ins' host may read)", () => {
     expect(BUILTIN_MODULE_FILE).toBe(path.resolve("lib/plugins/builtins/builtin-plugins.mjs"));
-    expect(fs.readdirSync(path.dirname(BUILTIN_MODULE_FILE))).toEqual(["builtin-plugins.mjs"]);
+    expect(fs.readdirSync(path.dirname(BUILTIN_MODULE_FILE))).toEqual(["builtin-descriptors.d.mts", "builtin-descriptors.mjs", "builtin-plugins.mjs"]);
     expect(fs.existsSync(BUILTIN_MODULE_FILE)).toBe(true);
   });
 

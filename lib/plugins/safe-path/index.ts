@@ -66,3 +66,19 @@ export function isModuleEntry(entry: string): boolean {
 export function isBelow(dir: string, p: string): boolean {
   return dir === "" || p.startsWith(`${dir}/`);
 }
+
+/**
+ * The directories to stage for a source's plugin sets: the safe submodules, without those inside another ("a/b"
+ * when "a" is staged), sorted; none given means the whole source ([""]). An unsafe submodule stages nothing (its
+ * set fails when it is checked).
+ */
+export function stagedRoots(submodules?: readonly string[]): string[] {
+  if (!submodules) return [""];
+  const safe = [...new Set(submodules.filter((s) => isSafeRelativePath(s, { config: true })))].sort();
+  return safe.filter((s) => !safe.some((other) => other !== s && isBelow(other, s)));
+}
+
+/** Whether two safe relative paths are the same, or one lies inside the other. */
+export function overlaps(a: string, b: string): boolean {
+  return a === b || isBelow(a, b) || isBelow(b, a);
+}

@@ -7,6 +7,7 @@ import pLimit from "p-limit";
 import { CacheUnavailableError } from "../cache/guard";
 import { objectKey, type CacheStore } from "../cache/types";
 import { describeSet } from "../describe/describe-set";
+import { rejectionOf } from "../sources/staging";
 import { inspectSet, SYNC_READ_MAX, type InspectedSet } from "../stage/inspect-set";
 import type { FetchResult } from "../types";
 import type { SetEntry } from "./manifest";
@@ -19,7 +20,7 @@ export type Built = { ok: true; entry: SetEntry } | { ok: false; error: string }
 
 /**
  * Builds the sets of one fetched source that `needed` selects (the others are null: reused): stage and check each
- * set, describe them, store their files. Describing starts a plugin host process, and a host per set dominated a
+ * set (one holding an entry the fetcher rejected fails), describe them, store their files. Describing starts a plugin host process, and a host per set dominated a
  * large cold sync (P1 in BENCHMARKS.md), so every set's modules are first described in ONE host (which may read
  * those sets' directories only); a set with any error there is described again in a host of its own, so one broken
  * or hostile set never fails the others.
@@ -36,6 +37,8 @@ export async function buildSets(
 ): Promise<Built[]> {
   const staged = await pLimit(setConcurrencyOf(opts)).map(sets, async (set) => {
     if (!needed(set)) return null;
+    const rejected = rejectionOf(fetched.rejected, set.submodule);
+    if (rejected) return { ok: false as const, error: rejected };
     try {
       return { ok: true as const, inspected: await inspectSet(root, set, opts.setLimits, fetched.digests) };
     } catch (err) {

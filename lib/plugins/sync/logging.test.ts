@@ -213,21 +213,17 @@ describe("every sync failure is exactly one complete ERROR line, without secrets
   });
 
   /**
-   * A broken copy of the example set as the fs source. A failing set inside a source fetched fine: the set's line is
-   * the one ERROR line. A fetch that fails (`level: "source"`): the source's line, the carry-over a warning.
+   * A broken copy of the example set as the fs source. A failing set inside a source fetched fine (an unsafe entry
+   * in the set too: only the sets are staged, and what is wrong in one fails that set): the set's line is the one
+   * ERROR line.
    */
-  async function faultyFs(mutate: (submoduleDir: string) => void, reason: RegExp, opts: Partial<StartSyncOptions> & { level?: "set" | "source" } = {}) {
+  async function faultyFs(mutate: (submoduleDir: string) => void, reason: RegExp, opts: Partial<StartSyncOptions> = {}) {
     try {
       mutate(path.join(faultyRoot, "custom_plugins"));
       const run = await syncOnly(["fs-faulty"], opts);
       const line = await expectOneError(run, "fs-faulty", reason);
-      if (opts.level === "source") {
-        expect(line.message).toMatch(/^source failed: /);
-        expectCarryOverWarning(run, "fs-faulty");
-      } else {
-        expect(line.set).toBe("custom_plugins");
-        expect(line.message).toMatch(/keeping the copy/);
-      }
+      expect(line.set).toBe("custom_plugins");
+      expect(line.message).toMatch(/keeping the copy/);
     } finally {
       resetFaultyRoot();
     }
@@ -257,7 +253,7 @@ describe("every sync failure is exactly one complete ERROR line, without secrets
   });
 
   it("symlink escaping the set", () =>
-    faultyFs((dir) => fs.symlinkSync("/etc/passwd", path.join(dir, "collections/evil.txt")), /evil|link|outside|unsafe/i, { level: "source" }));
+    faultyFs((dir) => fs.symlinkSync("/etc/passwd", path.join(dir, "collections/evil.txt")), /evil|link|outside|unsafe/i));
 
   it("oversized file", () =>
     faultyFs((dir) => fs.writeFileSync(path.join(dir, "big.bin"), Buffer.alloc(2 * 1024 * 1024)), /big\.bin|too large|exceeds|limit/i, {

@@ -64,5 +64,25 @@ export async function readManifestWithBytes(cache: CacheStore, generation: numbe
   return { manifest: ZManifest.parse(JSON.parse(raw.toString("utf8"))), raw };
 }
 
+/**
+ * Whether two manifests describe the same generation content: the same sets (files, modules, descriptors, import
+ * errors, revision, config), the same sets with no usable copy, the same clashes, and the same sets kept as last good
+ * copies. What one run says about itself (number, run id, times, why a set failed this time, fresh vs reused) is
+ * left out: a sync that finds exactly what the active generation holds makes no new one.
+ */
+export function sameContent(a: Manifest, b: Manifest): boolean {
+  return JSON.stringify(contentOf(a)) === JSON.stringify(contentOf(b));
+}
+
+function contentOf(m: Manifest) {
+  const byKey = <T extends { source: string; submodule: string }>(list: T[]) => [...list].sort((x, y) => setKey(x).localeCompare(setKey(y)));
+  return {
+    sources: m.sources.map((s) => [s.name, s.kind]).sort(),
+    sets: byKey(m.sets).map(({ status, reason: _reason, syncedAt: _syncedAt, ...rest }) => ({ ...rest, keptLastGood: status === "carried_over" })),
+    failed: byKey(m.failed).map((f) => setKey(f)),
+    clashes: m.clashes.map((c) => `${c.code}@${c.version}:${[...c.sets].sort().join(",")}`).sort(),
+  };
+}
+
 /** The set's key in logs and clash reports. */
 export const setKey = (s: { source: string; submodule: string }) => `${s.source}/${s.submodule}`;

@@ -9,7 +9,7 @@ import type { DescribeOptions } from "../describe/describe-set";
 import type { SetLimits } from "../stage/inspect-set";
 import { buildSets } from "./build-sets";
 import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
-import { setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
+import { sameContent, setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
 
 export interface SyncSetInput {
   submodule: string;
@@ -50,6 +50,8 @@ export interface SyncOptions {
   keepSources?: string[];
   /** The generation this run builds on (last good copies, incremental reuse); null for the first run. */
   previous: Manifest | null;
+  /** The active generation: a result with its content (sameContent) is "unchanged" and writes no manifest. */
+  active?: Manifest | null;
   cache: CacheStore;
   /** A scratch directory for fetched sources; removed by the caller. */
   workDir: string;
@@ -75,10 +77,17 @@ export interface SyncOutcome {
   manifest: Manifest;
   results: SourceResult[];
   status: "succeeded" | "partial" | "failed";
+  /** The result has the content of `active`. */
+  unchanged: boolean;
+  /** The manifest was written: generation `manifest.generation` exists in the cache. */
+  written: boolean;
 }
 
 export const configHash = (s: SyncSetInput) =>
   createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
+
+/** What a source's fetch stages: its sets' submodules, nothing else (what lies elsewhere cannot fail it). */
+const submodulesOf = (source: SyncSourceInput) => source.sets.map((s) => s.submodule);
 
 /** One line for a failure: the message only (no stack; fetchers never put secrets in messages). */
 export const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 500);
@@ -86,7 +95,8 @@ export const reasonOf = (err: unknown) => (err instanceof Error ? err.message : 
 /**
  * Builds generation `opts.generation`: every enabled source fetched (or reused when its revision and set config are
  * unchanged), each set staged, checked and described in a describe host (a confined child process), its files stored content-addressed, and the
- * manifest written last. A failing source or set never stops the others; a failing set keeps its last good copy.
+ * manifest written last — unless every source failed or the result is the active generation's content. A failing
+ * source or set never stops the others; a failing set keeps its last good copy.
  */
 export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const fetchers = opts.fetchers ?? defaultFetchers;
@@ -110,7 +120,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     if (!opts.previous?.sets.some((s) => s.source === source.name)) return null;
     const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
     const previous = opts.previous?.sources.find((s) => s.name === source.name)?.revision ?? undefined;
-    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined, previous };
+    const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: () => undefined, previous, submodules: submodulesOf(source) };
     const pending = fetcher.revision(source.settings as never, source.secret as never, ctx);
     pending.catch(() => undefined); // handled in the source's turn
     return pending;
@@ -142,7 +152,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 
     try {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
-      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l) };
+      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l), submodules: submodulesOf(source) };
       const revision = await revisions[index];
       if (revision !== null) {
         log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
@@ -213,9 +223,12 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   manifest.clashes = findClashes(manifest.sets.map((s) => ({ key: setKey(s), descriptors: s.plugins })));
   for (const c of manifest.clashes) opts.log("error", `plugin ${c.code}@${c.version} is offered by ${c.sets.join(" and ")}: none of them is loaded`);
   const checked = ZManifest.parse(manifest);
-  if (!opts.dryRun) await opts.cache.put(manifestKey(opts.generation), Buffer.from(JSON.stringify(checked, null, 1)));
-
   const failed = results.filter((r) => r.status === "failed").length;
   const status = results.length > 0 && failed === results.length ? "failed" : failed > 0 || results.some((r) => r.status === "partial") || checked.clashes.length ? "partial" : "succeeded";
-  return { manifest: checked, results, status };
+  // No generation when nothing was usable (every source failed) or nothing changed: a failed or idle sync must not
+  // push good generations out of the SYNC_KEEP_GENERATIONS window, nor be activated.
+  const unchanged = Boolean(opts.active && sameContent(checked, opts.active));
+  const written = !opts.dryRun && status !== "failed" && !unchanged;
+  if (written) await opts.cache.put(manifestKey(opts.generation), Buffer.from(JSON.stringify(checked, null, 1)));
+  return { manifest: checked, results, status, unchanged, written };
 }

@@ -10,6 +10,7 @@ import { OWNER_KEY } from "@/lib/plugins/cache/owner";
 import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
 import { createTestDatabase } from "@/lib/test/database";
 import { ExpectedError } from "../errors";
+import { activateGeneration } from "../generations/activate-generation";
 import { openCache } from "../sync/open-cache";
 import { startSync } from "../sync/start-sync";
 import { getRuntime, reloadRuntime } from "../runtime/runtime";
@@ -98,7 +99,10 @@ describe("one install per cache location", () => {
     // An instance of the second install whose active generation has the number of one of the first's (its own
     // was overwritten in the shared cache before this check existed) does not serve the first install's generation.
     const [theirs] = await first.prisma.generation.findMany({ where: { status: "active" } });
-    await second.prisma.generation.upsert({ where: { id: theirs.id }, create: { id: theirs.id, status: "active", cacheLocation: cache.location }, update: { status: "active" } });
+    await second.prisma.generation.upsert({ where: { id: theirs.id }, create: { id: theirs.id, status: "ready", cacheLocation: cache.location }, update: { status: "ready" } });
+    const activation = await activateGeneration(theirs.id, "bob").catch((e: unknown) => e);
+    expect(activation).toMatchObject({ status: 409, key: "plugins.unreadable", values: { reason: expect.stringMatching(/belongs to another Opsflow install/) } });
+    await second.prisma.generation.update({ where: { id: theirs.id }, data: { status: "active" } });
     await reloadRuntime();
     expect(getRuntime().generation).toBeNull();
     expect(getRuntimeStatus().problem).toMatch(/belongs to another Opsflow install/);

@@ -28,10 +28,14 @@ afterAll(() => database.close());
 const activations = () =>
   database.prisma.auditEvent.findMany({ where: { action: "generation.activate" }, orderBy: { id: "asc" }, select: { actor: true, targetId: true, summary: true } });
 
-/** The one enabled source of the test. */
-async function addSource() {
+/** The one enabled source of the test: a copy of the examples, changed by `touch` so a sync has something new. */
+async function addSource(): Promise<{ touch: () => void }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-activate-src-"));
+  fs.cpSync(EXAMPLES, root, { recursive: true });
+  let n = 0;
   await database.prisma.pluginSource.deleteMany();
-  await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
+  await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: root }, pluginSets: { create: [SET] } } });
+  return { touch: () => fs.writeFileSync(path.join(root, SET.submodule, "note.txt"), `change ${++n}`) };
 }
 
 describe("activation in the server process", () => {
@@ -47,8 +51,9 @@ describe("activation in the server process", () => {
   });
 
   it("a sync that activates, an admin's activation and a rollback are audited from → to", async () => {
-    await addSource();
+    const source = await addSource();
     const sync = async (activate: boolean) => {
+      source.touch();
       const { runId, done } = await startSync({ trigger: "admin", actor: "alice", activate });
       await done;
       return (await database.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } })).generationId!;
@@ -77,7 +82,7 @@ function cli(script: string, env: Record<string, string>): Promise<{ code: numbe
 }
 
 describe("activation by the CLIs", () => {
-  it("release and plugins:sync audit their activations (actor, from → to)", async () => {
+  it("release audits its activation (actor, from → to); plugins:sync finding nothing new makes and activates nothing", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-activate-cli-"));
     const file = path.join(dataDir, "sources.yaml");
     fs.writeFileSync(
@@ -89,16 +94,16 @@ describe("activation by the CLIs", () => {
     expect(release.code, release.output).toBe(0);
     const sync = await cli("scripts/plugins-sync.ts", env);
     expect(sync.code, sync.output).toBe(0);
+    expect(sync.output).toMatch(/: unchanged \(no new generation\)/);
     const embedded = await openDatabase({ kind: "pglite", dir: path.join(dataDir, "pglite") });
     try {
-      const runs = await embedded.prisma.syncRun.findMany({ orderBy: { startedAt: "asc" }, select: { actor: true, trigger: true, generationId: true } });
-      expect(runs.map((r) => [r.trigger, r.actor])).toEqual([["cli", "release"], ["cli", "cli:tester"]]);
+      const runs = await embedded.prisma.syncRun.findMany({ orderBy: { startedAt: "asc" }, select: { actor: true, trigger: true, status: true, generationId: true } });
+      expect(runs.map((r) => [r.trigger, r.actor, r.status])).toEqual([["cli", "release", "succeeded"], ["cli", "cli:tester", "unchanged"]]);
       const [first, second] = runs.map((r) => r.generationId);
+      expect(second).toBeNull();
+      expect(await embedded.prisma.generation.findMany({ select: { id: true, status: true } })).toEqual([{ id: first, status: "active" }]);
       const audited = await embedded.prisma.auditEvent.findMany({ where: { action: "generation.activate" }, orderBy: { id: "asc" }, select: { actor: true, summary: true } });
-      expect(audited).toEqual([
-        { actor: "release", summary: { from: null, to: first } },
-        { actor: "cli:tester", summary: { from: first, to: second } },
-      ]);
+      expect(audited).toEqual([{ actor: "release", summary: { from: null, to: first } }]);
     } finally {
       await embedded.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

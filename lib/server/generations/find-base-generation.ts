@@ -8,8 +8,12 @@ import { firstLine } from "../../errors";
  * The newest complete generation in this cache (the active one first), for the next sync to build on: its sets
  * are reused when unchanged and kept as last good copies. A candidate whose manifest cannot be read is skipped
  * with a WARN line saying why (the next one is tried; with none left the sync fetches everything). Null if none.
+ * `active`: it is the active generation (a sync finding the same content makes no new one).
  */
-export async function findBaseGeneration(cache: CacheStore, log: (level: "warn", line: string) => void): Promise<{ id: number; manifest: Manifest } | null> {
+export async function findBaseGeneration(
+  cache: CacheStore,
+  log: (level: "warn", line: string) => void,
+): Promise<{ id: number; manifest: Manifest; active: boolean } | null> {
   const candidates = await (await db()).generation.findMany({
     where: { status: { in: ["active", "ready"] }, cacheLocation: cache.location },
     orderBy: { id: "desc" },
@@ -18,7 +22,7 @@ export async function findBaseGeneration(cache: CacheStore, log: (level: "warn",
   candidates.sort((a, b) => Number(b.status === "active") - Number(a.status === "active") || b.id - a.id);
   for (const g of candidates) {
     try {
-      return { id: g.id, manifest: await readManifest(cache, g.id) };
+      return { id: g.id, manifest: await readManifest(cache, g.id), active: g.status === "active" };
     } catch (err) {
       log("warn", `generation ${g.id} cannot be built on: its manifest in ${cache.location} cannot be read (${firstLine(err)})`);
     }

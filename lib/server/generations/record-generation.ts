@@ -4,7 +4,7 @@ import type { Manifest } from "../../plugins/sync/manifest";
 
 /**
  * The states a sync records on its generation: created ("building") when the run starts, then ready (its manifest
- * is in the cache) or failed. Activation is activate-generation.ts; removal is collect-garbage.ts.
+ * is in the cache) or failed, or discarded when the run made nothing new. Activation is activate-generation.ts; removal is collect-garbage.ts.
  */
 
 /** A new generation in `cacheLocation`, before anything is written to the cache; returns its id (= its number). */
@@ -22,4 +22,10 @@ export async function markGenerationReady(id: number, manifest: Manifest): Promi
 /** The run that built it failed or was abandoned: it is never activated (its manifest, if any, is not trusted). */
 export async function markGenerationFailed(id: number): Promise<void> {
   await (await db()).generation.update({ where: { id }, data: { status: "failed" } });
+}
+
+/** The run wrote no manifest (nothing usable, or nothing changed): the generation never existed. */
+export async function discardGeneration(id: number, runId: string): Promise<void> {
+  const prisma = await db();
+  await prisma.$transaction([prisma.syncRun.update({ where: { id: runId }, data: { generationId: null } }), prisma.generation.delete({ where: { id } })]);
 }

@@ -7,6 +7,7 @@ import { executeNodeJob } from "../processes/execute-node-job";
 import { failStoppedNode } from "../processes/fail-stopped-node";
 import { getQueue, INSTANCE_ID, NODE_QUEUE, onWake, STOPPED_QUEUE, WAKE_CHANNEL, type NodeJobData } from "./queue";
 import { runSettings } from "./run-settings";
+import { processOnce } from "../../process-once";
 
 /**
  * This instance's workers: up to PROCESS_WORKER_CONCURRENCY node jobs at once, fetched from pg-boss (SKIP LOCKED:
@@ -130,21 +131,16 @@ interface Workers {
   stop(): Promise<void>;
 }
 
-const g = globalThis as unknown as { __opsflowWorkers?: Promise<Workers> };
+const workers = processOnce<Workers>("__opsflowWorkers", () => start());
 
 /** Starts this instance's workers once (server start; tests and benchmarks call it too). */
 export function startRunWorkers(): Promise<Workers> {
-  g.__opsflowWorkers ??= start().catch((err) => {
-    g.__opsflowWorkers = undefined;
-    throw err;
-  });
-  return g.__opsflowWorkers;
+  return workers.get();
 }
 
 /** Stops them: no new job is fetched; nodes running here are waited for. */
 export async function stopRunWorkers(): Promise<void> {
-  const w = g.__opsflowWorkers;
-  g.__opsflowWorkers = undefined;
+  const w = workers.take();
   if (w) await (await w).stop();
 }
 

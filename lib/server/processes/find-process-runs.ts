@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import type { SessionUser } from "../auth/current-user";
 import { getProcess } from "./get-process";
+import type { ProcessRunView } from "./process-view";
 
 export const RUN_STATUSES = ["running", "succeeded", "failed", "cancelled"] as const;
 
@@ -12,21 +13,12 @@ export const ZRunFilter = z.strictObject({
   take: z.coerce.number({ error: "invalid" }).int({ error: "invalid" }).min(1, { error: "invalid" }).max(500, { error: "invalid" }).default(100),
 });
 
-/** A run in the history list. */
-export interface ProcessRunSummary {
-  id: string;
+/** A run in the history list: the run's fields without its nodes, and its plugin nodes counted by status. */
+export type ProcessRunSummary = Omit<ProcessRunView, "processId" | "status" | "nodes"> & {
   status: (typeof RUN_STATUSES)[number];
-  actor: string;
-  generation: number | null;
-  onlyNode: string | null;
-  rerunOf: string | null;
-  cancelledBy: string | null;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
   /** Plugin nodes by status. */
   nodes: Record<string, number>;
-}
+};
 
 /** Every run of a process the user may see, newest first, optionally with one status. */
 export async function findProcessRuns(processId: string, filter: z.output<typeof ZRunFilter>, user: SessionUser): Promise<ProcessRunSummary[]> {

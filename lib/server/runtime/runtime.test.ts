@@ -153,10 +153,12 @@ describe("activation and rollback without restart", () => {
     await reloadRuntime();
     expect(getRuntime().generation).toBe(n); // ready, not active
     await activateGeneration(n1, "alice");
+    await reloadRuntime(); // joins the switch the activation started
     expect(getRuntime().generation).toBe(n1);
     expect(await listCodes()).toContain("cus_extra");
     expect(await findRollbackTarget()).toBe(n);
     await activateGeneration(n, "alice");
+    await reloadRuntime();
     expect(getRuntime().generation).toBe(n);
     expect(await listCodes()).not.toContain("cus_extra");
   });

@@ -5,18 +5,19 @@ import path from "node:path";
 import { db } from "../../db";
 import { env } from "../../env";
 import { firstLine } from "../../errors";
-import { lineLogger, scrub } from "../../log";
-import { recordExecution, setPoolStatsProvider } from "../../metrics";
+import { lineLogger } from "../../log";
+import { setPoolStatsProvider } from "../../metrics";
 import { materializeGeneration, pruneRuntime, type MaterializedGeneration } from "../../plugins/loader/materialize";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry/builtins";
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
 import { hostsRefused } from "../../plugins/host/confinement";
-import { createExecutionPool, type ExecutionPool } from "../../plugins/host/pool";
+import type { ExecutionPool } from "../../plugins/host/pool";
 import { openOwnCache } from "../cache/check-cache-owner";
-import { openCache } from "../sync/open-cache";
-import { hostSettings } from "./host-settings";
 import { CACHE_UNREACHABLE, followCache } from "./cache-state";
-import { getRuntimeStatus, setRuntimeStatus } from "./status";
+import { hostSettings } from "./host-settings";
+import { newPool } from "./new-pool";
+import { statusOf } from "./runtime-status";
+import { getRuntimeStatus, setLoading, setRuntimeStatus, type RuntimeStatus } from "./status";
 
 /**
  * The plugins this instance serves: one generation's registry (descriptors only) and its pool of plugin hosts. Swapped as a
@@ -47,24 +48,6 @@ const held = () => (g.__opsflowRuntimeHeld ??= new Set());
 
 /** Where this instance materialises generations (local disk): PLUGIN_RUNTIME_DIR, default <DATA_DIR>/runtime. */
 const runtimeRoot = () => env.runtimeDir();
-
-/** A generation's pool of plugin hosts, with the limits and egress policy of the environment (host-settings.ts). */
-function newPool(name: string): ExecutionPool {
-  const pool = createExecutionPool({ name, ...hostSettings().pool });
-  // Every execution, from any caller (API, editor runs), is counted once here.
-  const execute = pool.execute.bind(pool);
-  pool.execute = async (req) => {
-    const result = await execute(req);
-    recordExecution(req.descriptor.code, result.status, result.durationMs / 1000);
-    if (result.status !== "succeeded") {
-      // Plugin errors may quote their inputs: the values of secret inputs (opened credentials) never reach the log.
-      const secrets = req.descriptor.inputs.filter((f) => f.type === "secret").map((f) => req.inputs[f.key]).filter((v): v is string => typeof v === "string");
-      log("warn", scrub(`plugin ${req.descriptor.code}@${req.descriptor.version} ${result.status}: ${result.error}`, secrets));
-    }
-    return result;
-  };
-  return pool;
-}
 
 function builtinsOnly(): Runtime {
   return {
@@ -149,7 +132,7 @@ export async function holdGeneration(generation: number | null): Promise<{ runti
 }
 
 async function loadPinned(generation: number): Promise<Runtime> {
-  const loaded = await materializeGeneration({ cache: await openCache(), generation, runtimeRoot: runtimeRoot(), log });
+  const loaded = await materializeGeneration({ cache: await openOwnCache(), generation, runtimeRoot: runtimeRoot(), log });
   const rt: Runtime = {
     generation,
     registry: buildRegistry({ generation, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
@@ -177,11 +160,23 @@ export function poolServes(rt: Runtime = getRuntime()): boolean {
 }
 
 /**
- * After an activation: a process that serves plugins (it has a runtime: the server) loads the new generation at
- * once. A CLI has none and loads nothing; the servers follow within their poll interval.
+ * After an activation: a process that serves plugins (it has a runtime: the server) starts loading the new
+ * generation at once, in the background (a long load holds no request open: the status says "loading", then the
+ * plugins page and /api/ready follow it). A CLI has none and loads nothing; the servers follow within their poll
+ * interval.
  */
-export async function reloadRuntimeIfServing(): Promise<void> {
-  if (g.__opsflowRuntime) await reloadRuntime();
+export function reloadRuntimeIfServing(target: number): void {
+  if (!g.__opsflowRuntime) return;
+  if (g.__opsflowRuntime.generation !== target) setLoading(target); // said before the load's first await
+  // A load under way may have read the active generation before this activation: another one follows it.
+  const underway = g.__opsflowRuntimeLoading;
+  if (underway) void underway.then(() => reloadRuntime());
+  else void reloadRuntime();
+}
+
+/** This process serves or holds a verified copy of `generation` (it can activate it without the cache). */
+export function servesVerified(generation: number): boolean {
+  return [g.__opsflowRuntime, ...held()].some((rt) => rt?.generation === generation && rt.loaded?.sets.every((s) => s.status !== "integrity_failed"));
 }
 
 /** The active generation id in the DB (null when none). */
@@ -212,13 +207,14 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     return current;
   }
   if (activeInDb === current.generation && current.loaded) {
-    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb, ...(await followCache(current.loaded.generation, getRuntimeStatus(), log)) });
+    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb, loading: null, pending: null, ...(await followCache(current.loaded.generation, getRuntimeStatus(), log)) });
     return current;
   }
   if (activeInDb === null) {
     setStatus(current, activeInDb, null);
     return current;
   }
+  setLoading(activeInDb);
   let cache = null;
   let unusable: string | null = null; // then the reason a failed load gives (not "no cache is configured")
   try {
@@ -239,7 +235,10 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     if (getRuntimeStatus().problem !== problem) {
       log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
     }
-    setStatus(current, activeInDb, problem);
+    // Until it can load the newer one, the instance serves (and is ready with) the generation it has verified.
+    const before = getRuntimeStatus().pending;
+    const since = before?.generation === activeInDb ? before.since : new Date().toISOString();
+    setStatus(current, activeInDb, problem, { generation: activeInDb, reason: firstLine(err), since });
     return current;
   }
   for (const set of loaded.sets) {
@@ -268,22 +267,8 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   return next;
 }
 
-function setStatus(rt: Runtime, activeInDb: number | null, problem: string | null) {
-  const sets = rt.loaded?.sets ?? [];
-  setRuntimeStatus({
-    generation: rt.generation,
-    activeInDb,
-    verified: Boolean(rt.loaded) && sets.every((s) => s.status !== "integrity_failed"),
-    origin: rt.loaded?.origin ?? "none",
-    problem: problem ?? (sets.some((s) => s.status === "integrity_failed") ? "some plugin sets failed verification" : null),
-    poolUp: poolServes(rt),
-    plugins: {
-      loaded: rt.registry.all().length,
-      failed: rt.registry.problems.filter((p) => p.status !== "carried_over").length,
-      carriedOver: rt.registry.problems.filter((p) => p.status === "carried_over").length,
-    },
-    loadedAt: new Date().toISOString(),
-  });
+function setStatus(rt: Runtime, activeInDb: number | null, problem: string | null, pending: RuntimeStatus["pending"] = null) {
+  setRuntimeStatus(statusOf(rt, { activeInDb, problem, pending, poolUp: poolServes(rt) }));
 }
 
 const log = lineLogger({ component: "runtime" });

@@ -6,7 +6,7 @@ export interface SyncRunView {
   id: string;
   trigger: string;
   actor: string;
-  status: "running" | "succeeded" | "partial" | "failed";
+  status: "running" | "succeeded" | "partial" | "failed" | "unchanged";
   dryRun: boolean;
   onlySources: string[];
   startedAt: string;

@@ -16,7 +16,7 @@ import { ExpectedError } from "../errors";
 import { activateGeneration } from "../generations/activate-generation";
 import { collectGarbage } from "../generations/collect-garbage";
 import { findBaseGeneration } from "../generations/find-base-generation";
-import { createGeneration, markGenerationFailed, markGenerationReady } from "../generations/record-generation";
+import { createGeneration, discardGeneration, markGenerationFailed, markGenerationReady } from "../generations/record-generation";
 import { claimCache } from "../../plugins/cache/owner";
 import { guardCache } from "../../plugins/cache/guard";
 import { getInstallId } from "../cache/install-id";
@@ -54,10 +54,16 @@ export class SyncBusyError extends ExpectedError {
   }
 }
 
+/**
+ * A finished run: `generation` is the one it made, null when it made none (dry run, nothing usable or unchanged);
+ * `runStatus` what the run records ("unchanged": it succeeded with the active generation's content).
+ */
+export type StartedSyncOutcome = SyncOutcome & { generation: number | null; runStatus: SyncOutcome["status"] | "unchanged" };
+
 export interface StartedSync {
   runId: string;
   /** Settles when the run has finished (it never rejects: failures are recorded on the run). */
-  done: Promise<SyncOutcome | null>;
+  done: Promise<StartedSyncOutcome | null>;
 }
 
 /**
@@ -111,7 +117,7 @@ async function execute(
   generation: number,
   cache: Awaited<ReturnType<typeof openCache>>,
   opts: StartSyncOptions,
-): Promise<SyncOutcome | null> {
+): Promise<StartedSyncOutcome | null> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-sync-"));
   // Every line goes to the process log (with the run's context), the run's DB log and the caller, scrubbed of the
   // sources' secret values and URL credentials. Every failure is exactly one "error" line (see runSync).
@@ -163,6 +169,7 @@ async function execute(
       sources,
       keepSources: keep,
       previous: base?.manifest ?? null,
+      active: base?.active ? base.manifest : null,
       workDir,
       dryRun: opts.dryRun,
       log,
@@ -175,7 +182,11 @@ async function execute(
       },
     });
     await chain;
-    if (!opts.dryRun) {
+    if (!opts.dryRun && !outcome.written) {
+      await discardGeneration(generation, runId);
+      const active = base?.active ? `generation ${base.id} stays active` : "no generation is active";
+      log("info", outcome.unchanged ? `nothing changed since generation ${base!.id}: no new generation` : `nothing usable: no new generation, ${active}`);
+    } else if (!opts.dryRun) {
       await markGenerationReady(generation, outcome.manifest);
       const stillHolder = await renewLease(prisma, holder, runId);
       if (opts.activate && stillHolder) {
@@ -190,15 +201,16 @@ async function execute(
       });
       if (deleted.length) log("info", `removed old generation(s) ${deleted.join(", ")} from the cache`);
     }
+    const runStatus = outcome.unchanged && outcome.status === "succeeded" ? "unchanged" : outcome.status;
     const failedSources = outcome.results.filter((r) => r.status === "failed").length;
     log(
       outcome.status === "succeeded" ? "info" : "warn",
-      `sync finished: ${outcome.status} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
+      `sync finished: ${runStatus} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
     );
     await chain;
-    await prisma.syncRun.update({ where: { id: runId }, data: { status: outcome.status, finishedAt: new Date() } });
-    recordSyncRun(outcome.status);
-    return outcome;
+    await prisma.syncRun.update({ where: { id: runId }, data: { status: runStatus, finishedAt: new Date() } });
+    recordSyncRun(runStatus);
+    return { ...outcome, generation: outcome.written ? generation : null, runStatus };
   } catch (err) {
     const message = scrub(firstLine(err), secrets);
     log("error", `sync failed: ${message}`);

@@ -1,15 +1,17 @@
 /**
- * File-system sources: copy a local directory (absolute path) into ctx.dir. The revision is a content hash, so a
- * touched-but-unchanged file does not count as a change.
+ * File-system sources: copy the sets' submodules (ctx.submodules) of a local directory (absolute path) into ctx.dir.
+ * The revision is a hash of what is copied, so a touched-but-unchanged file does not count as a change.
  */
 import { createHash } from "node:crypto";
 import { constants, createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, Writable } from "node:stream";
+import { Writable } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../../types";
 import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "../common";
+import { Staging } from "../staging";
 
 type Ctx = Omit<FetchContext, "dir">;
 
@@ -17,6 +19,8 @@ type Ctx = Omit<FetchContext, "dir">;
 export const fileLine = (rel: string, size: number, sha256: string) => `${rel}\0${size}\0${sha256}\n`;
 /** The revision line of a symlink (not in the file formula, so that retargeting a link changes the revision). */
 export const linkLine = (rel: string, target: string) => `${rel}\0symlink\0${target}\n`;
+/** The revision line of an entry left out as unsafe (see Staging). */
+const rejectedLine = (rel: string) => `${rel}\0rejected\n`;
 
 export function fsRevision(lines: string[]): string {
   const h = createHash("sha256");
@@ -51,6 +55,7 @@ async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): P
   const budget = new Budget(ctx.limits);
   const lines: string[] = [];
   const links: string[] = [];
+  const staging = new Staging(ctx.submodules);
 
   const copyFile = async (abs: string, rel: string, out: string | undefined) => {
     let handle: fsp.FileHandle;
@@ -62,27 +67,54 @@ async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): P
     try {
       const st = await handle.stat();
       if (!st.isFile()) throw new PluginSourceError(`${JSON.stringify(rel)} is not a regular file`, "unsafe_path");
-      const hash = createHash("sha256");
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          try {
-            budget.addBytes(chunk.length);
-          } catch (e) {
-            return cb(e as Error);
-          }
-          size += chunk.length;
-          hash.update(chunk);
-          cb(null, out ? chunk : undefined);
-        },
-      });
+      const tap = meteredHash((n) => budget.addBytes(n), !!out);
       const sink = out
         ? createWriteStream(out, { flags: "wx", mode: st.mode & 0o111 ? 0o755 : 0o644 })
         : new Writable({ write: (_c, _e, cb) => cb() });
       await pipeline(handle.createReadStream({ autoClose: false }), tap, sink, { signal: op.signal });
-      lines.push(fileLine(rel, size, hash.digest("hex")));
+      const { size, sha256 } = tap.result();
+      lines.push(fileLine(rel, size, sha256));
     } finally {
       await handle.close().catch(() => undefined);
+    }
+  };
+
+  /** One entry of a staged directory, or a directory above one (walked through, nothing else copied). */
+  const visit = async (dirAbs: string, name: string, rel: string, outDir: string | undefined) => {
+    const abs = path.join(dirAbs, name);
+    checkSegment(name, `file name ${JSON.stringify(rel)}`);
+    let st;
+    try {
+      st = await fsp.lstat(abs);
+    } catch (e) {
+      throw mapFsError(e, rel);
+    }
+    const out = outDir ? path.join(outDir, name) : undefined;
+    if (st.isDirectory()) {
+      if (out) await fsp.mkdir(out);
+      await walk(abs, `${rel}/`, out);
+    } else if (staging.isRootOrAbove(rel)) {
+      if (st.isSymbolicLink()) throw new PluginSourceError(`${JSON.stringify(rel)} is a symlink; a submodule and the folders above it must be directories`, "unsafe_path");
+    } else if (st.isFile()) {
+      budget.addFiles();
+      await copyFile(abs, rel, out);
+    } else if (st.isSymbolicLink()) {
+      budget.addFiles();
+      const real = await resolveReal(abs);
+      if (real === undefined || !isInside(root, real)) {
+        throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source directory`, "unsafe_path");
+      }
+      let target = await fsp.readlink(abs);
+      // An absolute target inside the root would point back at the source from the copy: make it relative.
+      if (path.isAbsolute(target)) target = path.relative(dirAbs, real) || ".";
+      if (out) {
+        await fsp.symlink(target, out);
+        links.push(rel);
+      }
+      lines.push(linkLine(rel, target));
+    } else {
+      const kind = st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "a special file";
+      throw new PluginSourceError(`${JSON.stringify(rel)} is ${kind}; only files, directories and symlinks are allowed`, "unsafe_path");
     }
   };
 
@@ -96,62 +128,36 @@ async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): P
     }
     for (const name of entries) {
       op.throwIfAborted();
-      const abs = path.join(dirAbs, name);
       const rel = relPrefix + name;
+      // Outside the sets' submodules: ignored, whatever it is.
+      if (!staging.holds(rel) && !staging.leadsTo(rel)) continue;
       if (name.toLowerCase() === ".git") {
         ctx.log(`fs: skipping ${rel} (git metadata)`);
         continue;
       }
-      if (destRoot && abs === destRoot) {
+      if (destRoot && path.join(dirAbs, name) === destRoot) {
         ctx.log(`fs: skipping ${rel} (the fetch destination itself)`);
         continue;
       }
-      checkSegment(name, `file name ${JSON.stringify(rel)}`);
-      let st;
-      try {
-        st = await fsp.lstat(abs);
-      } catch (e) {
-        throw mapFsError(e, rel);
-      }
-      const out = outDir ? path.join(outDir, name) : undefined;
-      if (st.isDirectory()) {
-        if (out) await fsp.mkdir(out);
-        await walk(abs, `${rel}/`, out);
-      } else if (st.isFile()) {
-        budget.addFiles();
-        await copyFile(abs, rel, out);
-      } else if (st.isSymbolicLink()) {
-        budget.addFiles();
-        const real = await resolveReal(abs);
-        if (real === undefined || !isInside(root, real)) {
-          throw new PluginSourceError(`symlink ${JSON.stringify(rel)} points outside the source directory`, "unsafe_path");
-        }
-        let target = await fsp.readlink(abs);
-        // An absolute target inside the root would point back at the source from the copy: make it relative.
-        if (path.isAbsolute(target)) target = path.relative(dirAbs, real) || ".";
-        if (out) {
-          await fsp.symlink(target, out);
-          links.push(rel);
-        }
-        lines.push(linkLine(rel, target));
-      } else {
-        const kind = st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "a special file";
-        throw new PluginSourceError(`${JSON.stringify(rel)} is ${kind}; only files, directories and symlinks are allowed`, "unsafe_path");
-      }
+      // A rejected entry changes the revision too, so that fixing it is noticed.
+      if (!(await staging.guard(rel, () => visit(dirAbs, name, rel, outDir)))) lines.push(rejectedLine(rel));
     }
   };
 
   try {
     await op.run(async () => {
       await walk(root, "", destRoot);
-      if (destRoot) for (const rel of links) await checkLinkInside(destRoot, rel);
+      // Lexically fine links can still leave through other links: where each one really leads, once all are written.
+      for (const rel of links) {
+        if (!(await staging.guard(rel, () => checkLinkInside(destRoot!, rel)))) await fsp.rm(path.join(destRoot!, ...rel.split("/")));
+      }
     });
   } catch (e) {
     throw op.settle(e, (err) => mapFsError(err, src));
   } finally {
     await op.close();
   }
-  return { revision: fsRevision(lines), files: budget.files, bytes: budget.bytes };
+  return { revision: fsRevision(lines), files: budget.files, bytes: budget.bytes, rejected: staging.rejected };
 }
 
 export const fsFetcher: SourceFetcher<"fs"> = {

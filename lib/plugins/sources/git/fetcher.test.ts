@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitServer, type GitServer } from "../../__fixtures__/git-server";
+import { startGitServer, type GitServer, type RepoFile } from "../../__fixtures__/git-server";
 import { fetchKit, listFiles } from "../../__fixtures__/fetch-kit";
 import { codeOf, sourceErrorOf } from "../../__fixtures__/source-error";
 import { makeTestTls, type TestTls } from "../../__fixtures__/tls";
@@ -128,29 +128,55 @@ describe("gitFetcher over smart HTTP", () => {
     expect((await gitFetcher.fetch(settings(url), {}, small({ maxFiles: 30 }))).files).toBe(30);
   });
 
-  it("writes symlinks that stay inside, refuses ones that escape", async () => {
+  it("writes symlinks that stay inside; leaves out and reports ones that escape", async () => {
     const { url } = await server.createRepo("links", {
       "real/a.js": "a",
       "alias.js": { symlink: "real/a.js" },
       "real/up.js": { symlink: "../alias.js" },
     });
     const ctx = newCtx();
-    await gitFetcher.fetch(settings(url), {}, ctx);
+    expect((await gitFetcher.fetch(settings(url), {}, ctx)).rejected).toEqual([]);
     expect(listFiles(ctx.dir)).toEqual({ "real/a.js": "a", "alias.js": "-> real/a.js", "real/up.js": "-> ../alias.js" });
     expect(fs.readFileSync(path.join(ctx.dir, "real/up.js"), "utf8")).toBe("a");
 
-    const { url: bad1 } = await server.createRepo("badlink1", { "x.js": { symlink: "../../etc/passwd" } });
-    expect(await codeOf(gitFetcher.fetch(settings(bad1), {}, newCtx()))).toBe("unsafe_path");
-    const { url: bad2 } = await server.createRepo("badlink2", { "x.js": { symlink: "/etc/passwd" } });
-    expect(await codeOf(gitFetcher.fetch(settings(bad2), {}, newCtx()))).toBe("unsafe_path");
-    // Each link is lexically inside, but d/up -> .. from inside the "d" link leaves the root.
-    const { url: bad3 } = await server.createRepo("badlink3", {
-      "d/x": "x",
-      "d/up": { symlink: ".." },
-      "esc": { symlink: "d/up/../x" },
-      "sub/self": { symlink: "../d/up/.." },
+    const rejected = async (files: Record<string, RepoFile>) => {
+      const { url: bad } = await server.createRepo(`badlink${++badLinks}`, { "ok.js": "ok", ...files });
+      const out = newCtx();
+      const res = await gitFetcher.fetch(settings(bad), {}, out);
+      return { paths: res.rejected!.map((r) => r.path).sort(), errors: res.rejected!.map((r) => r.error), files: listFiles(out.dir) };
+    };
+    let badLinks = 0;
+    expect(await rejected({ "x.js": { symlink: "../../etc/passwd" } })).toEqual({ paths: ["x.js"], errors: [expect.stringMatching(/x\.js.*outside/)], files: { "ok.js": "ok" } });
+    expect(await rejected({ "x.js": { symlink: "/etc/passwd" } })).toMatchObject({ paths: ["x.js"], files: { "ok.js": "ok" } });
+    // Each link is lexically inside, but through d/up (the root) esc and sub/self leave it.
+    const bad3 = await rejected({ "d/x": "x", "d/up": { symlink: ".." }, esc: { symlink: "d/up/../x" }, "sub/self": { symlink: "../d/up/.." } });
+    expect(bad3.paths).toEqual(["esc", "sub/self"]);
+    expect(Object.keys(bad3.files).sort()).toEqual(["d/up", "d/x", "ok.js"]);
+  });
+
+  it("stages only ctx.submodules: the rest of the commit is neither written, counted nor checked", async () => {
+    const { url } = await server.createRepo("sets", {
+      "custom_plugins/a.js": "a",
+      "custom_plugins/lib/b.js": "b",
+      "nested/deep/set/c.js": "c",
+      "nested/deep/other.js": "not staged",
+      "bad_plugins/passwd.txt": { symlink: "/etc/passwd" },
+      "many/1.txt": "1",
+      "many/2.txt": "2",
+      "top.txt": "t",
     });
-    expect(await codeOf(gitFetcher.fetch(settings(bad3), {}, newCtx()))).toBe("unsafe_path");
+    const ctx = newCtx({ submodules: ["custom_plugins", "nested/deep/set", "custom_plugins/lib", "missing"], limits: { ...LIMITS, maxFiles: 3 } });
+    const res = await gitFetcher.fetch(settings(url), {}, ctx);
+    expect(res).toMatchObject({ files: 3, bytes: 3, rejected: [] });
+    expect(listFiles(ctx.dir)).toEqual({ "custom_plugins/a.js": "a", "custom_plugins/lib/b.js": "b", "nested/deep/set/c.js": "c" });
+    expect([...res.digests!.keys()].sort()).toEqual(["custom_plugins/a.js", "custom_plugins/lib/b.js", "nested/deep/set/c.js"]);
+  });
+
+  it("reports a submodule (or a folder above it) that is a symlink instead of following it", async () => {
+    const { url } = await server.createRepo("linked-set", { "real/a.js": "a", "plugins": { symlink: "real" }, "up": { symlink: "." } });
+    const res = await gitFetcher.fetch(settings(url), {}, newCtx({ submodules: ["plugins", "up/real"] }));
+    expect(res.rejected!.map((r) => r.path).sort()).toEqual(["plugins", "up"]);
+    expect(res.rejected![0].error).toMatch(/symlink; a submodule and the folders above it must be directories/);
   });
 
   it("maps an unreachable port to network and a silent server to timeout", async () => {

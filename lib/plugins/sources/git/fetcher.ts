@@ -1,7 +1,7 @@
 /**
  * Git sources over smart HTTP(S) with isomorphic-git: `revision()` asks the remote for the ref's SHA (no download);
- * `fetch()` does a shallow single-ref fetch into a temp gitdir and writes the commit's tree straight from the object
- * store into ctx.dir (no checkout, no .git in ctx.dir).
+ * `fetch()` does a shallow single-ref fetch into a temp gitdir and writes the trees of the sets' submodules
+ * (ctx.submodules) straight from the object store into ctx.dir (no checkout, no .git in ctx.dir).
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -24,7 +24,8 @@ import {
   checkRemoteUrl,
   checkSegment,
 } from "../common";
-import { PackReader, parseTree } from "./pack";
+import { Staging } from "../staging";
+import { PackReader, parseTree, type TreeEntry } from "./pack";
 import { refCandidates, resolveRemoteRef, SHA_RE, withRemote } from "./remote";
 
 export { refCandidates } from "./remote";
@@ -37,11 +38,12 @@ interface Entry {
 }
 
 /**
- * Reads the commit's tree recursively (trees only: cheap), validating names and counting files. Trees come from
- * the pack when they are in it (isomorphic-git's readTree resolves each tree's delta chain again), else from
+ * Reads the trees of the staged directories (and of the folders above them) recursively: trees only, cheap, and
+ * nothing else of the commit. Names are validated and files counted inside the staged directories only. Trees come
+ * from the pack when they are in it (isomorphic-git's readTree resolves each tree's delta chain again), else from
  * isomorphic-git. checkSegment refuses what would leave the directory or write a `.git` (any case).
  */
-async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid: string, budget: Budget, log: (l: string) => void, op: Operation) {
+async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid: string, budget: Budget, staging: Staging, log: (l: string) => void, op: Operation) {
   const out: Entry[] = [];
   const readTree = async (oid: string) => {
     const packed = pack.read(oid);
@@ -53,33 +55,31 @@ async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid
       throw new PluginSourceError(`git tree ${oid}: ${(e as Error).message}`, "unsafe_path");
     }
   };
+  const visit = async (e: TreeEntry, rel: string) => {
+    checkSegment(e.path, `git tree entry ${JSON.stringify(rel)}`);
+    if (e.mode === "040000") {
+      out.push({ rel, kind: "dir", oid: e.oid });
+      await walk(e.oid, `${rel}/`);
+    } else if (staging.isRootOrAbove(rel)) {
+      if (e.mode === "120000") throw new PluginSourceError(`${JSON.stringify(rel)} is a symlink; a submodule and the folders above it must be directories`, "unsafe_path");
+    } else if (e.mode === "100644" || e.mode === "100755" || e.mode === "100664") {
+      budget.addFiles();
+      out.push({ rel, kind: "file", oid: e.oid, executable: e.mode === "100755" });
+    } else if (e.mode === "120000") {
+      budget.addFiles();
+      out.push({ rel, kind: "link", oid: e.oid });
+    } else if (e.mode === "160000") {
+      log(`git: skipping submodule ${rel} (submodules are not fetched)`);
+    } else {
+      throw new PluginSourceError(`unsupported git tree entry mode ${e.mode} at ${JSON.stringify(rel)}`, "unsafe_path");
+    }
+  };
   const walk = async (oid: string, prefix: string) => {
     op.throwIfAborted();
-    const tree = await readTree(oid);
-    for (const e of tree) {
-      checkSegment(e.path, `git tree entry ${JSON.stringify(prefix + e.path)}`);
+    for (const e of await readTree(oid)) {
       const rel = prefix + e.path;
-      switch (e.mode) {
-        case "040000":
-          out.push({ rel, kind: "dir", oid: e.oid });
-          await walk(e.oid, `${rel}/`);
-          break;
-        case "100644":
-        case "100755":
-        case "100664":
-          budget.addFiles();
-          out.push({ rel, kind: "file", oid: e.oid, executable: e.mode === "100755" });
-          break;
-        case "120000":
-          budget.addFiles();
-          out.push({ rel, kind: "link", oid: e.oid });
-          break;
-        case "160000":
-          log(`git: skipping submodule ${rel} (submodules are not fetched)`);
-          break;
-        default:
-          throw new PluginSourceError(`unsupported git tree entry mode ${e.mode} at ${JSON.stringify(rel)}`, "unsafe_path");
-      }
+      // Outside the sets' submodules: not read, whatever it is.
+      if (staging.holds(rel) || staging.leadsTo(rel)) await staging.guard(rel, () => visit(e, rel));
     }
   };
   await walk(treeOid, "");
@@ -93,8 +93,9 @@ async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid
  */
 async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: FetchContext, op: Operation) {
   const budget = new Budget(ctx.limits);
+  const staging = new Staging(ctx.submodules);
   const pack = PackReader.open(gitdir, ctx.limits.maxBytes);
-  const entries = await listTree(gitdir, cache, pack, treeOid, budget, ctx.log, op);
+  const entries = await listTree(gitdir, cache, pack, treeOid, budget, staging, ctx.log, op);
   const root = await fsp.realpath(ctx.dir);
   const abs = (rel: string) => path.join(root, ...rel.split("/"));
   const digests = new Map<string, FileDigest>();
@@ -114,9 +115,10 @@ async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: Fe
     budget.addBytes(blob.byteLength);
     if (e.kind === "link") {
       const target = Buffer.from(blob).toString("utf8");
-      checkLinkTargetLexically(e.rel, target);
-      fs.symlinkSync(target, abs(e.rel));
-      links.push(e.rel);
+      if (await staging.guard(e.rel, () => checkLinkTargetLexically(e.rel, target))) {
+        fs.symlinkSync(target, abs(e.rel));
+        links.push(e.rel);
+      }
     } else {
       // "wx": never follow or overwrite something already at that path.
       fs.writeFileSync(abs(e.rel), blob, { flag: "wx", mode: e.executable ? 0o755 : 0o644 });
@@ -124,8 +126,8 @@ async function writeTree(gitdir: string, cache: object, treeOid: string, ctx: Fe
     }
   }
   // Lexically fine links can still leave the root through other links: check where each one really leads.
-  for (const rel of links) await checkLinkInside(root, rel);
-  return { files: budget.files, bytes: budget.bytes, digests };
+  for (const rel of links) if (!(await staging.guard(rel, () => checkLinkInside(root, rel)))) fs.unlinkSync(abs(rel));
+  return { files: budget.files, bytes: budget.bytes, digests, rejected: staging.rejected };
 }
 
 export const gitFetcher: SourceFetcher<"git"> = {
@@ -178,9 +180,9 @@ export const gitFetcher: SourceFetcher<"git"> = {
         op.throwIfAborted();
         const fetchedMs = Date.now() - started;
         const { oid: commit, commit: c } = await git.readCommit({ fs, gitdir, oid: head, cache });
-        const { files, bytes, digests } = await writeTree(gitdir, cache, c.tree, ctx, op);
+        const { files, bytes, digests, rejected } = await writeTree(gitdir, cache, c.tree, ctx, op);
         ctx.log(`git: ${commit} fetched in ${fetchedMs} ms, ${files} files / ${bytes} bytes written in ${Date.now() - started - fetchedMs} ms`);
-        return { revision: commit, files, bytes, digests };
+        return { revision: commit, files, bytes, digests, rejected };
       },
       () => fsp.rm(gitdir, { recursive: true, force: true }),
     );

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import { Transform } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import type { FetchContext, SecretsByKind, SettingsByKind } from "../../types";
 import { PluginSourceError } from "../../types";
@@ -80,22 +79,10 @@ function request(url: URL, headers: Record<string, string>, agent: http.Agent, c
 
 /** Streams a 200 response's body to `file`, counting it against the budget; returns its sha256 and size. */
 export async function saveBody(res: http.IncomingMessage, file: string, budget: Budget, op: Operation): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      try {
-        budget.addBytes(chunk.length);
-      } catch (e) {
-        return cb(e as Error);
-      }
-      bytes += chunk.length;
-      hash.update(chunk);
-      cb(null, chunk);
-    },
-  });
+  const tap = meteredHash((n) => budget.addBytes(n));
   await op.race(pipeline(res, tap, createWriteStream(file, { flags: "wx" }), { signal: op.signal }));
-  return { sha256: hash.digest("hex"), bytes };
+  const { sha256, size } = tap.result();
+  return { sha256, bytes: size };
 }
 
 /** A PluginSourceError for what went wrong talking to the server (secrets cut from the text). */

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { PluginSourceError, type FetchResult, type SourceFetcher } from "../../types";
 import { Budget, Operation } from "../common";
+import { Staging } from "../staging";
 import { mapHttpError, openArchive, saveBody, validatorOf } from "./download";
 import { DEFAULT_MAX_RATIO, extractArchive } from "./extract";
 
@@ -41,10 +42,11 @@ export const httpFetcher: SourceFetcher<"http"> = {
           throw new PluginSourceError(`the archive's sha256 is ${sha256}, not the pinned ${settings.sha256}`, "integrity");
         }
         const limits = { maxBytes: ctx.limits.maxBytes, maxEntries: ctx.limits.maxFiles, maxRatio: DEFAULT_MAX_RATIO };
-        const out = await extractArchive(archive, bytes, ctx.dir, Number(settings.strip), limits, op);
+        const staging = new Staging(ctx.submodules);
+        const out = await extractArchive(archive, bytes, ctx.dir, Number(settings.strip), limits, op, staging);
         ctx.log(`http: ${url.host}: ${bytes} bytes, ${out.files} files extracted`);
         const revision = settings.sha256 ? `sha256:${settings.sha256}` : (validatorOf(res.headers) ?? `sha256:${sha256}`);
-        return { revision, files: out.files, bytes: out.bytes, digests: out.digests };
+        return { revision, files: out.files, bytes: out.bytes, digests: out.digests, rejected: staging.rejected };
       });
     } catch (e) {
       throw op.settle(e, (err) => mapHttpError(err, settings, secret));

@@ -1,11 +1,11 @@
-import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "../../__fixtures__/s3-server";
 import { fetchKit, listFiles } from "../../__fixtures__/fetch-kit";
 import { codeOf, sourceErrorOf } from "../../__fixtures__/source-error";
 import { makeTestTls } from "../../__fixtures__/tls";
-import { PluginSourceError, type FetchLimits, type S3Settings } from "../../types";
+import type { FetchLimits, S3Settings } from "../../types";
+import { Staging } from "../staging";
 import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./fetcher";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 10 << 20, maxFiles: 1_000 };
@@ -92,23 +92,37 @@ describe("s3Fetcher against s3rver", () => {
     expect(await codeOf(paged.revision({ ...base, bucket: "no-such-bucket" }, secret(), newCtx()))).toBe("not_found");
   });
 
-  it("refuses a key whose path below the prefix is '..'", async () => {
+  it("leaves out and reports a key whose path below the prefix is '..'; ignores it outside ctx.submodules", async () => {
     await s3.bucket("evil");
     await s3.put("evil", "p/ok.js", "ok");
+    await s3.put("evil", "p/set/a.js", "a");
     // s3rver keeps "p/.." as a key (it normalises "p/../x" to "x" before storing, so that form cannot be served).
     await s3.put("evil", "p/..", "escape");
+    const evil = { ...base, bucket: "evil", prefix: "p" };
     const ctx = newCtx();
-    expect(await codeOf(paged.fetch({ ...base, bucket: "evil", prefix: "p" }, secret(), ctx))).toBe("unsafe_path");
-    expect(fs.readdirSync(ctx.dir)).toEqual([]); // refused before anything was written
+    const res = await paged.fetch(evil, secret(), ctx);
+    expect(res.rejected).toEqual([{ path: "..", error: expect.stringMatching(/unsafe path in S3 key "p\/\.\."/) }]);
+    expect(listFiles(ctx.dir)).toEqual({ "ok.js": "ok", "set/a.js": "a" });
+    expect(await paged.revision(evil, secret(), newCtx())).toBe(res.revision);
+
+    const only = newCtx({ submodules: ["set"] });
+    const staged = await paged.fetch(evil, secret(), only);
+    expect(staged).toMatchObject({ files: 1, rejected: [] });
+    expect(listFiles(only.dir)).toEqual({ "set/a.js": "a" });
+    expect(await paged.revision(evil, secret(), newCtx({ submodules: ["set"] }))).toBe(staged.revision);
   });
 
-  it("checks key paths (unit): absolute, '..', '.', '//', backslash, NUL, file-vs-folder", () => {
+  it("checks key paths (unit): absolute, '..', '.', '//', backslash, NUL, file-vs-folder", async () => {
     const bad = ["../x", "a/../../x", "/etc/passwd", "a\\b", "a\0b", "./a", "a//b", "C:/x", ".."];
-    for (const rel of bad) {
-      expect(() => checkS3Paths([{ key: `p/${rel}`, rel }]), rel).toThrow(PluginSourceError);
-    }
-    expect(() => checkS3Paths([{ key: "p/a", rel: "a" }, { key: "p/a/b", rel: "a/b" }])).toThrow(/both an object and a folder/);
-    expect(() => checkS3Paths([{ key: "p/a/b.js", rel: "a/b.js" }, { key: "p/c..d", rel: "c..d" }])).not.toThrow();
+    const staging = new Staging();
+    expect(await checkS3Paths(bad.map((rel) => ({ key: `p/${rel}`, rel })), staging)).toEqual([]);
+    expect(staging.rejected.map((r) => r.path)).toEqual(bad);
+    const clash = new Staging();
+    const objects = [{ key: "p/a", rel: "a" }, { key: "p/a/b", rel: "a/b" }, { key: "p/a/c/d", rel: "a/c/d" }, { key: "p/b.js", rel: "b.js" }];
+    expect(await checkS3Paths(objects, clash)).toEqual([{ key: "p/b.js", rel: "b.js" }]);
+    expect(clash.rejected).toEqual([{ path: "a", error: expect.stringMatching(/both an object and a folder/) }]);
+    const fine = [{ key: "p/a/b.js", rel: "a/b.js" }, { key: "p/c..d", rel: "c..d" }];
+    expect(await checkS3Paths(fine, new Staging())).toEqual(fine);
     expect(normalizePrefix("")).toBe("");
     expect(normalizePrefix("a")).toBe("a/");
     expect(normalizePrefix("a/")).toBe("a/");

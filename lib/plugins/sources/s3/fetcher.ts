@@ -1,13 +1,15 @@
 /**
- * S3 (and S3-compatible) sources: `revision()` lists the keys under the prefix (sha256 over keys + ETags);
- * `fetch()` lists and downloads each object (bounded concurrency) into ctx.dir, relative to the prefix.
+ * S3 (and S3-compatible) sources: `revision()` lists the keys under the prefix that lie in the sets' submodules
+ * (sha256 over keys + ETags); `fetch()` lists and downloads each of those objects (bounded concurrency) into ctx.dir,
+ * relative to the prefix. Keys elsewhere under the prefix are ignored.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createWriteStream } from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
+import { meteredHash } from "../metered-hash";
 import { pipeline } from "node:stream/promises";
 import {
   PluginSourceError,
@@ -28,6 +30,8 @@ import {
   redact,
 } from "../common";
 import { eachLimited } from "../../each-limited";
+import { isBelow } from "../../safe-path";
+import { Staging } from "../staging";
 import { createS3Client } from "../../s3-client";
 
 type Ctx = Omit<FetchContext, "dir">;
@@ -64,20 +68,29 @@ export function s3Revision(objects: { key: string; etag: string }[]): string {
 }
 
 /**
- * Checks the keys' paths below the prefix before anything is written: each must be a safe relative path
- * ("unsafe_path": absolute, "..", ".", empty segments, backslash, NUL), and no key may be both a file and a directory.
+ * The objects that can be written: each key's path below the prefix must be a safe relative path ("unsafe_path":
+ * absolute, "..", ".", empty segments, backslash, NUL), and no key may be both a file and a directory (the file and
+ * everything below it are left out). What fails is recorded in `staging` (it fails the sets that hold it).
  */
-export function checkS3Paths(objects: { key: string; rel: string }[]): void {
-  const files = new Set<string>();
-  const dirs = new Set<string>();
+export async function checkS3Paths<T extends { key: string; rel: string }>(objects: T[], staging: Staging): Promise<T[]> {
+  const safe: T[] = [];
   for (const o of objects) {
-    const parts = checkRelativePath(o.rel, `S3 key ${JSON.stringify(o.key)}`);
-    files.add(o.rel);
+    if (await staging.guard(o.rel, () => checkRelativePath(o.rel, `S3 key ${JSON.stringify(o.key)}`))) safe.push(o);
+  }
+  const dirs = new Set<string>();
+  for (const o of safe) {
+    const parts = o.rel.split("/");
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
   }
-  for (const f of files) {
-    if (dirs.has(f)) throw new PluginSourceError(`S3 key ${JSON.stringify(f)} is both an object and a folder`, "unsafe_path");
+  const clashing = new Set<string>();
+  for (const o of safe) {
+    if (!dirs.has(o.rel)) continue;
+    clashing.add(o.rel);
+    await staging.guard(o.rel, () => {
+      throw new PluginSourceError(`S3 key ${JSON.stringify(o.key)} is both an object and a folder`, "unsafe_path");
+    });
   }
+  return safe.filter((o) => ![...clashing].some((c) => o.rel === c || isBelow(c, o.rel)));
 }
 
 const AUTH_ERRORS = new Set([
@@ -145,7 +158,8 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
     }
   }
 
-  async function list(client: S3Client, settings: S3Settings, ctx: Ctx, op: Operation): Promise<S3Object[]> {
+  /** The objects under the prefix that lie in the staged directories (the sets' submodules); the rest is ignored. */
+  async function list(client: S3Client, settings: S3Settings, ctx: Ctx, op: Operation, staging: Staging): Promise<S3Object[]> {
     const prefix = normalizePrefix(settings.prefix);
     const out: S3Object[] = [];
     let token: string | undefined;
@@ -161,7 +175,9 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
       );
       for (const o of page.Contents ?? []) {
         if (!o.Key || !o.Key.startsWith(prefix) || o.Key.endsWith("/")) continue; // folder markers
-        out.push({ key: o.Key, rel: o.Key.slice(prefix.length), etag: o.ETag ?? "", size: o.Size ?? 0 });
+        const rel = o.Key.slice(prefix.length);
+        if (!staging.holds(rel)) continue;
+        out.push({ key: o.Key, rel, etag: o.ETag ?? "", size: o.Size ?? 0 });
         if (out.length > ctx.limits.maxFiles) {
           throw new PluginSourceError(`the source has more than ${ctx.limits.maxFiles} files (limit)`, "too_large");
         }
@@ -173,18 +189,18 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
 
   return {
     async revision(settings, secret, ctx) {
-      return run(settings, secret, ctx, async (client, op) => s3Revision(await list(client, settings, ctx, op)));
+      return run(settings, secret, ctx, async (client, op) => s3Revision(await list(client, settings, ctx, op, new Staging(ctx.submodules))));
     },
 
     async fetch(settings, secret, ctx): Promise<FetchResult> {
       return run(settings, secret, ctx, async (client, op) => {
         const started = Date.now();
-        const objects = await list(client, settings, ctx, op);
-        checkS3Paths(objects);
+        const staging = new Staging(ctx.submodules);
+        const listed = await list(client, settings, ctx, op, staging);
+        const objects = await checkS3Paths(listed, staging);
         const budget = new Budget(ctx.limits);
         budget.addFiles(objects.length);
-        const listed = objects.reduce((n, o) => n + o.size, 0);
-        if (listed > ctx.limits.maxBytes) {
+        if (objects.reduce((n, o) => n + o.size, 0) > ctx.limits.maxBytes) {
           throw new PluginSourceError(`the source is larger than ${ctx.limits.maxBytes} bytes (limit)`, "too_large");
         }
         if (!objects.length) ctx.log(`s3: no objects under ${JSON.stringify(normalizePrefix(settings.prefix))}`);
@@ -198,16 +214,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
           const body = res.Body as Readable | undefined;
           const abs = path.join(root, ...o.rel.split("/"));
           await fsp.mkdir(path.dirname(abs), { recursive: true });
-          const count = new Transform({
-            transform(chunk: Buffer, _enc, cb) {
-              try {
-                budget.addBytes(chunk.length);
-                cb(null, chunk);
-              } catch (e) {
-                cb(e as Error);
-              }
-            },
-          });
+          const count = meteredHash((n) => budget.addBytes(n));
           try {
             if (body) await pipeline(body, count, createWriteStream(abs, { flags: "wx" }), { signal: op.signal });
             else await fsp.writeFile(abs, "", { flag: "wx" });
@@ -223,9 +230,11 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
           const got = res.ETag ?? o.etag;
           fetched.push({ key: o.key, etag: normalizeEtag(got) === normalizeEtag(o.etag) ? o.etag : got });
         });
-        const revision = s3Revision(fetched);
+        // The objects left out count as listed, so that fetch() and revision() agree.
+        const kept = new Set(objects);
+        const revision = s3Revision([...fetched, ...listed.filter((o) => !kept.has(o))]);
         ctx.log(`s3: ${objects.length} objects / ${budget.bytes} bytes fetched in ${Date.now() - started} ms`);
-        return { revision, files: objects.length, bytes: budget.bytes };
+        return { revision, files: objects.length, bytes: budget.bytes, rejected: staging.rejected };
       });
     },
   };
