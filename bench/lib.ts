@@ -58,6 +58,16 @@ export function removeTmpDirs(): void {
   created.clear();
 }
 
+/** Every file below `dir` as { relative path: content } (to commit a generated package to a test git repo). */
+export function readFiles(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) readFiles(p, base, out);
+    else out[path.relative(base, p)] = fs.readFileSync(p, "utf8");
+  }
+  return out;
+}
+
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 export function machine(): string {

@@ -15,6 +15,7 @@
  *   - P2's no-op resync: 20 revision checks one after another vs all at once.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -24,27 +25,19 @@ import isogit from "isomorphic-git";
 import gitHttp from "isomorphic-git/http/node";
 import { startGitServer } from "../lib/plugins/__fixtures__/git-server";
 import { fsCache } from "../lib/plugins/cache/fs";
-import { objectKey, type CacheStore } from "../lib/plugins/cache/types";
+import { packSet } from "../lib/plugins/cache/set-archive";
+import { archiveKey, type CacheStore } from "../lib/plugins/cache/types";
 import { describeSet } from "../lib/plugins/describe/describe-set";
 import { DEFAULT_FETCH_LIMITS, fetchers as defaultFetchers, gitFetcher } from "../lib/plugins/sources";
 import { PackReader } from "../lib/plugins/sources/git/pack";
 import { inspectSet } from "../lib/plugins/stage/inspect-set";
 import { runSync } from "../lib/plugins/sync/run-sync";
 import { generatePackages } from "./generate";
-import { machine, median, removeTmpDirs, timeMs, tmpDir } from "./lib";
+import { machine, median, readFiles, removeTmpDirs, timeMs, tmpDir } from "./lib";
 
 const execFileP = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const RUNS = Math.max(1, Number(values.runs) || 5);
-
-function readFiles(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) readFiles(p, base, out);
-    else out[path.relative(base, p)] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 /** A cache that times its calls (summed over calls: with sets built concurrently they overlap, so Σ > wall time). */
 function timedCache(inner: CacheStore, t: { has: number; put: number; puts: number }): CacheStore {
@@ -176,12 +169,11 @@ async function main() {
         if (res.errors.length) throw new Error(res.errors[0].error);
       }));
       const cache = fsCache(temp("profsync-cache2"));
-      rec("stage: cache writes (has + read + sha256 + put) × 1,000", await timeMs(async () => {
+      rec("stage: cache writes (read 1,000 files + pack + sha256 + has + put) × 50 archives", await timeMs(async () => {
         for (const ins of inspected) {
-          for (const f of ins.files) {
-            if (await cache.has(objectKey(f.sha256))) continue;
-            await cache.put(objectKey(f.sha256), fs.readFileSync(path.join(ins.dir, ...f.path.split("/"))));
-          }
+          const archive = await packSet(ins.files.map((f) => ({ path: f.path, body: fs.readFileSync(path.join(ins.dir, ...f.path.split("/"))) })));
+          const key = archiveKey(createHash("sha256").update(archive).digest("hex"));
+          if (!(await cache.has(key))) await cache.put(key, archive);
         }
       }));
       rec("floor: 50 × bare Worker start + exit (eval)", await timeMs(async () => {

@@ -13,18 +13,9 @@ import { DEFAULT_FETCH_LIMITS } from "../lib/plugins/sources";
 import { runSync, type SyncSourceInput } from "../lib/plugins/sync/run-sync";
 import type { Manifest } from "../lib/plugins/sync/manifest";
 import { generatePackages } from "./generate";
-import { fmt, paired, tmpDir, type Result } from "./lib";
+import { fmt, paired, readFiles, tmpDir, type Result } from "./lib";
 
 const execFileP = promisify(execFile);
-
-function readFiles(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) readFiles(p, base, out);
-    else out[path.relative(base, p)] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 async function sync(sources: SyncSourceInput[], previous: Manifest | null, cacheDir: string) {
   const workDir = tmpDir("work");

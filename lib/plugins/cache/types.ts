@@ -3,8 +3,9 @@ import { isSafeRelativePath } from "../safe-path";
 /**
  * The cache Opsflow owns: a flat key → bytes store, on a file system or in S3, with the same interface.
  *
- * Layout (content-addressed, so nothing written is ever modified and unchanged files are never stored twice):
- *   objects/<sha256[0..2]>/<sha256>        file contents, immutable
+ * Layout (content-addressed, so nothing written is ever modified and unchanged content is never stored twice):
+ *   archives/<sha256[0..2]>/<sha256>.tar   one per set version: the set's files (./set-archive.ts), immutable
+ *   objects/<sha256[0..2]>/<sha256>        one per file: how generations were stored before set archives (still read)
  *   generations/<nnnnnnnn>/manifest.json   one per generation, written last: no manifest, no generation
  *   install.json                           the install that owns this location (owner.ts), written once
  */
@@ -27,6 +28,9 @@ export interface CacheStore {
 }
 
 export const objectKey = (sha256: string) => `objects/${sha256.slice(0, 2)}/${sha256}`;
+export const archiveKey = (sha256: string) => `archives/${sha256.slice(0, 2)}/${sha256}.tar`;
+/** The prefixes of content that manifests reference (what garbage collection looks through). */
+export const CONTENT_PREFIXES = ["archives/", "objects/"] as const;
 export const manifestKey = (generation: number) => `generations/${String(generation).padStart(8, "0")}/manifest.json`;
 
 /** A cache key is a safe relative path (lib/plugins/safe-path); anything else is a programming error. */

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
 import { fsCache } from "../cache/fs";
 import { s3Cache } from "../cache/s3";
-import { manifestKey, objectKey, type CacheStore } from "../cache/types";
+import { packSet } from "../cache/set-archive";
+import { archiveKey, manifestKey, objectKey, type CacheStore } from "../cache/types";
+import { archiveFiles, putArchive, rawTar, tamperArchive, writeObjectFormat } from "../__fixtures__/set-archives";
 import { createS3Client } from "../s3-client";
 import { DEFAULT_FETCH_LIMITS } from "../sources";
 import type { Manifest } from "../sync/manifest";
@@ -143,6 +145,55 @@ describe.each([
     expect(again.sets.map((s) => s.status)).toEqual(["loaded", "loaded"]);
     expect(counted.reads).toEqual([manifestKey(manifest.generation)]);
   });
+
+  it("a fresh instance reads the manifest and one archive per set, nothing else", async () => {
+    const cache = makeCache();
+    const manifest = await build(cache);
+    const counted = counting(cache);
+    const g = await materializeGeneration({ cache: counted, generation: manifest.generation, runtimeRoot: tmp() });
+    expect(g.sets.map((s) => s.status)).toEqual(["loaded", "loaded"]);
+    expect(counted.reads[0]).toBe(manifestKey(manifest.generation));
+    expect(counted.reads.slice(1).sort()).toEqual(manifest.sets.map((s) => archiveKey(s.archive!.sha256)).sort());
+  });
+
+  it("a tampered or missing archive fails only its set", async () => {
+    const cache = makeCache();
+    const manifest = await build(cache);
+    const [examples] = manifest.sets;
+    const key = archiveKey(examples.archive!.sha256);
+    await tamperArchive(cache, examples, (files) => files.map((f) => (f.path === "collections/test1.js" ? { ...f, body: Buffer.from("export const plugins = []; // tampered\n") } : f)));
+    const lines: string[] = [];
+    const g = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp(), log: (level, line) => lines.push(`${level} ${line}`) });
+    const bad = byName(g, "examples");
+    expect(bad).toMatchObject({ status: "integrity_failed", reason: `the set's archive does not match the manifest (${key})` });
+    expect(fs.existsSync(bad.dir)).toBe(false);
+    expect(fs.readdirSync(path.dirname(bad.dir))).toEqual([]);
+    expect(byName(g, "fixtures").status).toBe("loaded");
+    expect(lines.some((l) => l.startsWith("error ") && l.includes("examples/custom_plugins") && l.includes("does not match"))).toBe(true);
+
+    await cache.delete([key]);
+    const missing = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp() });
+    expect(byName(missing, "examples")).toMatchObject({ status: "integrity_failed", reason: `the set's archive: missing in the cache (${key})` });
+    expect(byName(missing, "fixtures").status).toBe("loaded");
+  });
+
+  it("a generation in the format before archives (one object per file) still loads, and its objects are checked", async () => {
+    const cache = makeCache();
+    const built = await build(cache);
+    const old = await writeObjectFormat(cache, built, ++counter);
+    expect(old.sets.every((s) => s.archive === undefined)).toBe(true);
+    const counted = counting(cache);
+    const g = await materializeGeneration({ cache: counted, generation: old.generation, runtimeRoot: tmp() });
+    expect(g.sets.map((s) => s.status)).toEqual(["loaded", "loaded"]);
+    expect(tree(byName(g, "examples").dir)).toEqual(tree(path.join(examplesRoot, "custom_plugins")));
+    expect(counted.reads.sort()).toEqual([manifestKey(old.generation), ...old.sets.flatMap((s) => s.files.map((f) => objectKey(f.sha256)))].sort());
+
+    const test1 = old.sets[0].files.find((f) => f.path === "collections/test1.js")!;
+    await cache.put(objectKey(test1.sha256), Buffer.from("export const plugins = []; // tampered\n"));
+    const bad = await materializeGeneration({ cache, generation: old.generation, runtimeRoot: tmp() });
+    expect(byName(bad, "examples")).toMatchObject({ status: "integrity_failed", reason: `collections/test1.js: sha256 mismatch in the cache (${objectKey(test1.sha256)})` });
+    expect(byName(bad, "fixtures").status).toBe("loaded");
+  });
 });
 
 describe("into the registry", () => {
@@ -183,29 +234,47 @@ describe("concurrency", () => {
 });
 
 describe("integrity", () => {
-  it("a tampered or missing object fails only its set, with the file named", async () => {
-    const root = tmp();
-    const cache = fsCache(root);
+  it("an archive that matches its digest but not the set's files fails that set: every entry is checked", async () => {
+    const cache = fsCache(tmp());
     const manifest = await build(cache);
-    const test1 = manifest.sets[0].files.find((f) => f.path === "collections/test1.js")!;
-    fs.writeFileSync(path.join(root, ...objectKey(test1.sha256).split("/")), "export const plugins = []; // tampered\n");
-    const runtimeRoot = tmp();
-    const lines: string[] = [];
-    const g = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot, log: (level, line) => lines.push(`${level} ${line}`) });
-    const bad = byName(g, "examples");
-    expect(bad.status).toBe("integrity_failed");
-    expect(bad.reason).toBe(`collections/test1.js: sha256 mismatch in the cache (${objectKey(test1.sha256)})`);
-    expect(fs.existsSync(bad.dir)).toBe(false);
-    expect(fs.readdirSync(path.dirname(bad.dir))).toEqual([]);
-    expect(byName(g, "fixtures").status).toBe("loaded");
-    expect(lines.some((l) => l.startsWith("error ") && l.includes("examples/custom_plugins") && l.includes("sha256 mismatch"))).toBe(true);
-
-    const greet = manifest.sets[0].files.find((f) => f.path === "collections/greet.mjs")!;
-    fs.rmSync(path.join(root, ...objectKey(greet.sha256).split("/")));
-    fs.writeFileSync(path.join(root, ...objectKey(test1.sha256).split("/")), fs.readFileSync(path.join(examplesRoot, "custom_plugins/collections/test1.js")));
-    const missing = await materializeGeneration({ cache, generation: manifest.generation, runtimeRoot: tmp() });
-    expect(byName(missing, "examples")).toMatchObject({ status: "integrity_failed", reason: `collections/greet.mjs: missing in the cache (${objectKey(greet.sha256)})` });
-    expect(byName(missing, "fixtures").status).toBe("loaded");
+    const [good, other] = manifest.sets;
+    const files = await archiveFiles(cache, good);
+    const alter = (p: string, body: string) => files.map((f) => (f.path === p ? { ...f, body: Buffer.from(body) } : f));
+    const variants: [string, Buffer][] = [
+      ["extra", await packSet([...files, { path: "extra.js", body: Buffer.from("// not listed\n") }])],
+      ["missing", await packSet(files.filter((f) => f.path !== "collections/greet.mjs"))],
+      ["altered", await packSet(alter("collections/test1.js", "export const plugins = []; // altered\n"))],
+      ["resized", await packSet(alter("collections/test1.js", ""))],
+      ["unsafe", await packSet([...files, { path: "../../escaped.js", body: Buffer.from("x") }])],
+      ["absolute", await packSet([{ path: "/tmp/escaped.js", body: Buffer.from("x") }, ...files])],
+      ["twice", await packSet([...files, files[0]])],
+      ["link", await rawTar([{ name: "collections/evil.js", type: "symlink", linkname: "/etc/passwd" }])],
+      ["garbage", Buffer.from("this is not a tar archive ".repeat(30))],
+    ];
+    const crafted: Manifest = {
+      ...manifest,
+      generation: ++counter,
+      sets: [...(await Promise.all(variants.map(async ([submodule, body]) => ({ ...good, submodule, archive: await putArchive(cache, body) })))), other],
+    };
+    await cache.put(manifestKey(crafted.generation), Buffer.from(JSON.stringify(crafted)));
+    const runtimeRoot = path.join(tmp(), "runtime");
+    const g = await materializeGeneration({ cache, generation: crafted.generation, runtimeRoot });
+    expect(g.sets.map((s) => s.status)).toEqual([...variants.map(() => "integrity_failed"), "loaded"]);
+    expect(Object.fromEntries(g.sets.slice(0, -1).map((s) => [s.submodule, s.reason]))).toEqual({
+      extra: "extra.js: in the archive but not in the manifest",
+      missing: `collections/greet.mjs: missing in the archive (${archiveKey(crafted.sets[1].archive!.sha256)})`,
+      altered: "collections/test1.js: sha256 mismatch in the archive",
+      resized: "collections/test1.js: sha256 mismatch in the archive",
+      unsafe: 'unsafe entry name "../../escaped.js" in the archive',
+      absolute: 'unsafe entry name "/tmp/escaped.js" in the archive',
+      twice: `${files[0].path}: twice in the archive`,
+      link: 'the archive holds a symlink entry "collections/evil.js"',
+      garbage: expect.stringMatching(/^the set's archive is not a valid tar archive/),
+    });
+    // Nothing of the refused sets stays, and nothing was written outside the runtime root.
+    expect(fs.readdirSync(path.dirname(runtimeRoot))).toEqual(["runtime"]);
+    expect(fs.readdirSync(path.dirname(byName(g, "examples").dir))).toEqual([]);
+    expect(fs.existsSync("/tmp/escaped.js")).toBe(false);
   });
 
   it("repairs an altered local copy from the cache instead of trusting its marker", async () => {
@@ -222,7 +291,8 @@ describe("integrity", () => {
     expect(again.sets.map((s) => s.status)).toEqual(["loaded", "loaded"]);
     expect(fs.readFileSync(file, "utf8")).toBe(original);
     expect(fs.existsSync(path.join(byName(first, "fixtures").dir, "extra.mjs"))).toBe(false);
-    expect(counted.reads.length).toBe(1 + manifest.sets.reduce((n, s) => n + s.files.length, 0));
+    expect(counted.reads[0]).toBe(manifestKey(manifest.generation));
+    expect(counted.reads.slice(1).sort()).toEqual(manifest.sets.map((s) => archiveKey(s.archive!.sha256)).sort());
   });
 
   it("reports a carried-over set as usable, with the sync's reason", async () => {

@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { objectKey, type CacheStore } from "../cache/types";
+import pLimit from "p-limit";
+import type { CacheStore } from "../cache/types";
 import { readManifestWithBytes, setKey, ZManifest, type Manifest, type SetEntry } from "../sync/manifest";
 import { PluginSourceError } from "../types";
-import { eachLimited } from "../each-limited";
-import { IO_CONCURRENCY, sha256, summarize, verifyLocalSet } from "./local-copy";
+import { IO_CONCURRENCY, summarize, verifyLocalSet } from "./local-copy";
+import { messageOf, SetProblem, writeSetFiles } from "./set-files";
 import { duplicateEntries, fileIn, GENERATION_DIR, generationDirName, setDigest, setDirOf, unsafeEntryReason } from "./paths";
 
 export type LoaderLog = (level: "info" | "warn" | "error", line: string) => void;
@@ -52,12 +53,8 @@ export class GenerationUnavailableError extends PluginSourceError {
   }
 }
 
-/** A content problem of one set (missing object, digest mismatch): the set fails, the others load. */
-class SetProblem extends Error {}
-
 const STALE_TEMP_MS = 10 * 60_000;
 const hex = () => randomBytes(6).toString("hex");
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 300);
 
 /** One materialisation per generation directory at a time in this process (others wait, then reuse its work). */
 const busy = new Map<string, Promise<unknown>>();
@@ -71,13 +68,13 @@ function exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Makes generation `generation` usable from local disk: reads and validates its manifest from the cache, writes
- * it to `<dir>/manifest.json`, and copies each set's files from the cache's objects into `<dir>/sets/…`, checking
- * sha256 and size of every file before it is written. A set is written into a temp directory and renamed into
+ * it to `<dir>/manifest.json`, and writes each set's files from the cache (its archive, or in older generations one
+ * object per file; see set-files.ts) into `<dir>/sets/…`, checking sha256 and size of every file before it is written. A set is written into a temp directory and renamed into
  * place only when complete; its `.verified` marker (the set's digest) comes last. A set whose local copy already
  * matches the manifest (marker AND every file's digest) is reused, so a restart reads no objects.
  *
- * A set with a missing or altered object, or with a name in the manifest that would leave its directory, is
- * `integrity_failed` (reason names the file); the other sets still load. When the cache is null or its manifest
+ * A set with a missing or altered archive or object, an archive entry that is not exactly a listed file, or a name
+ * in the manifest that would leave its directory, is `integrity_failed` (reason names the file); the other sets still load. When the cache is null or its manifest
  * cannot be read, the local copy is used instead: its manifest.json is read and every set re-verified on disk
  * (origin "local"); without a usable local copy this throws GenerationUnavailableError.
  */
@@ -121,21 +118,28 @@ function cacheReadProblem(cache: CacheStore, generation: number, err: unknown): 
 }
 
 /**
- * The per-set bookkeeping on the local runtime directory (markers, temp directories, renames) uses synchronous
- * calls: a few hundred small awaited operations cost more than the copying (P3 in BENCHMARKS.md). The loop yields
- * to the event loop between sets, so a reload while serving blocks it for about a set's worth of files at a time.
+ * Sets are materialised IO_CONCURRENCY at a time: each is one cache read (its archive), so a generation of many
+ * sets in S3 costs round trips in parallel, not one after another; at most that many archives are in memory. The
+ * per-set bookkeeping on the local runtime directory (markers, temp directories, renames) uses synchronous calls:
+ * a few hundred small awaited operations cost more than the copying (P3 in BENCHMARKS.md). Each set yields to the
+ * event loop when done, so a reload while serving blocks it for about a set's worth of files at a time.
  */
 async function fromCache(cache: CacheStore, manifest: Manifest, raw: Buffer, dir: string, log: LoaderLog): Promise<MaterializedGeneration> {
   mkdirSync(dir, { recursive: true });
   writeAtomic(path.join(dir, "manifest.json"), raw);
   const dups = duplicateEntries(manifest);
-  const sets: LoadedSet[] = [];
-  for (const entry of manifest.sets) {
-    const setDir = setDirOf(dir, entry);
-    const unsafe = dups.has(entry) ? "the set is listed twice in the manifest" : unsafeEntryReason(entry);
-    sets.push(unsafe ? failed(entry, setDir, unsafe, log) : await materializeSet(cache, entry, setDir, log));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const lane = pLimit(IO_CONCURRENCY);
+  const sets = await Promise.all(
+    manifest.sets.map((entry) =>
+      lane(async () => {
+        const setDir = setDirOf(dir, entry);
+        const unsafe = dups.has(entry) ? "the set is listed twice in the manifest" : unsafeEntryReason(entry);
+        const set = unsafe ? failed(entry, setDir, unsafe, log) : await materializeSet(cache, entry, setDir, log);
+        await new Promise((resolve) => setImmediate(resolve));
+        return set;
+      }),
+    ),
+  );
   log("info", `generation ${manifest.generation} materialised from the cache at ${dir}: ${summaryOf(sets)}`);
   return { generation: manifest.generation, manifest, origin: "cache", dir, sets };
 }
@@ -153,16 +157,7 @@ async function materializeSet(cache: CacheStore, entry: SetEntry, setDir: string
     // Directories once, small files written synchronously: a thousand awaited mkdir/write calls cost more than the
     // bytes (P3 in BENCHMARKS.md).
     for (const dir of new Set(entry.files.map((f) => path.dirname(fileIn(tmp, f.path))))) mkdirSync(dir, { recursive: true });
-    await eachLimited(entry.files, IO_CONCURRENCY, async (f) => {
-      const key = objectKey(f.sha256);
-      const body = await cache.getIfExists(key).catch((err) => {
-        throw new SetProblem(`${f.path}: cannot be read from the cache (${messageOf(err)})`);
-      });
-      if (!body) throw new SetProblem(`${f.path}: missing in the cache (${key})`);
-      if (sha256(body) !== f.sha256) throw new SetProblem(`${f.path}: sha256 mismatch in the cache (${key})`);
-      if (body.length !== f.size) throw new SetProblem(`${f.path}: size mismatch (${body.length} bytes in the cache, ${f.size} in the manifest)`);
-      writeFileSync(fileIn(tmp, f.path), body, { flag: "wx" });
-    });
+    await writeSetFiles(cache, entry, tmp);
     rmSync(marker, { force: true });
     swapIntoPlace(tmp, setDir);
     writeAtomic(marker, JSON.stringify({ digest, files: entry.files.length, verifiedAt: new Date().toISOString() }));

@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import pLimit from "p-limit";
 import { CacheUnavailableError } from "../cache/guard";
-import { objectKey, type CacheStore } from "../cache/types";
+import { packSet } from "../cache/set-archive";
+import { archiveKey, type CacheStore } from "../cache/types";
 import { describeSet } from "../describe/describe-set";
 import { rejectionOf } from "../sources/staging";
 import { inspectSet, SYNC_READ_MAX, type InspectedSet } from "../stage/inspect-set";
@@ -45,12 +46,12 @@ export async function buildSets(
       return { ok: false as const, error: reasonOf(err) };
     }
   });
-  // The files are stored while the host describes (the server is idle meanwhile). A set that then fails to
-  // describe leaves unreferenced objects, as an interrupted sync does: no manifest names them and GC removes them.
+  // The archives are stored while the host describes (the server is idle meanwhile). A set that then fails to
+  // describe leaves an unreferenced archive, as an interrupted sync does: no manifest names it and GC removes it.
   const storeLane = pLimit(setConcurrencyOf(opts));
   const stored = staged.map((st) => {
     if (opts.dryRun || !st?.ok) return null;
-    const storing = storeLane(() => storeFiles(opts.cache, st.inspected, known));
+    const storing = storeLane(() => storeArchive(opts.cache, st.inspected, known));
     storing.catch(() => undefined); // awaited in the set's turn below
     return storing;
   });
@@ -77,7 +78,7 @@ export async function buildSets(
       let described = batch ? { descriptors: ofSet(batch.descriptors, i), errors: ofSet(batch.errors, i) } : null;
       if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
       if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
-      await stored[i];
+      const archive = (await stored[i]) ?? undefined;
       log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
       return {
         ok: true,
@@ -91,6 +92,7 @@ export async function buildSets(
           status: "fresh",
           syncedAt: new Date().toISOString(),
           files: inspected.files,
+          archive,
           modules: inspected.modules,
           plugins: described.descriptors,
           errors: [],
@@ -104,21 +106,23 @@ export async function buildSets(
 }
 
 /**
- * Stores a set's files in the cache's objects/ (once per content); the bytes stored are the bytes hashed. The
- * staged copy is private to this run, and small files are read with one synchronous call (see inspectSet), with a
- * yield to the event loop every 64 files.
+ * Stores a set's files as one archive (cache/set-archive.ts) under its content address, unless the previous
+ * generation names it (`known`) or the cache already has it: an unchanged set is never uploaded again. The bytes
+ * packed are the bytes hashed at staging (checked again here). The staged copy is private to this run, and small
+ * files are read with one synchronous call (see inspectSet), with a yield to the event loop every 64 files.
  */
-async function storeFiles(cache: CacheStore, inspected: InspectedSet, known: Set<string>): Promise<void> {
-  let count = 0;
+async function storeArchive(cache: CacheStore, inspected: InspectedSet, known: Set<string>): Promise<NonNullable<SetEntry["archive"]>> {
+  const files: { path: string; body: Buffer }[] = [];
   for (const file of inspected.files) {
-    if (known.has(file.sha256)) continue;
-    if (++count % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-    if (!(await cache.has(objectKey(file.sha256)))) {
-      const staged = path.join(inspected.dir, ...file.path.split("/"));
-      const body = file.size <= SYNC_READ_MAX ? fsSync.readFileSync(staged) : await fs.readFile(staged);
-      if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
-      await cache.put(objectKey(file.sha256), body);
-    }
-    known.add(file.sha256);
+    if (files.length % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    const staged = path.join(inspected.dir, ...file.path.split("/"));
+    const body = file.size <= SYNC_READ_MAX ? fsSync.readFileSync(staged) : await fs.readFile(staged);
+    if (createHash("sha256").update(body).digest("hex") !== file.sha256) throw new Error(`${file.path} changed while syncing`);
+    files.push({ path: file.path, body });
   }
+  const archive = await packSet(files);
+  const ref = { sha256: createHash("sha256").update(archive).digest("hex"), size: archive.length };
+  if (!known.has(ref.sha256) && !(await cache.has(archiveKey(ref.sha256)))) await cache.put(archiveKey(ref.sha256), archive);
+  known.add(ref.sha256);
+  return ref;
 }

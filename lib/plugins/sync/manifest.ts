@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { ZPluginDescriptor } from "../contract";
-import { manifestKey, type CacheStore } from "../cache/types";
+import { archiveKey, manifestKey, objectKey, type CacheStore } from "../cache/types";
 import { SOURCE_KINDS } from "../sources/specs";
 
 /**
  * manifest.json: the whole truth about one generation. Written last, validated on read. Files are listed per set
- * with sha256 + size; contents live in the cache's content-addressed objects/.
+ * with sha256 + size; a set's contents are one content-addressed archive (archives/), or, in generations written
+ * before archives, one object per file (objects/).
  */
 
-export const ZFileEntry = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/);
+export const ZFileEntry = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: ZSha256 });
 export type FileEntry = z.infer<typeof ZFileEntry>;
 
 export const ZSetEntry = z.object({
@@ -26,6 +28,8 @@ export const ZSetEntry = z.object({
   reason: z.string().optional(),
   syncedAt: z.string(),
   files: z.array(ZFileEntry),
+  /** The set's files as one archive (cache/set-archive.ts). Absent in older generations: each file is an object. */
+  archive: z.object({ sha256: ZSha256, size: z.number().int().nonnegative() }).optional(),
   modules: z.array(z.object({ entry: z.string(), file: z.string() })),
   plugins: z.array(ZPluginDescriptor.and(z.object({ module: z.string() }))),
   errors: z.array(z.object({ module: z.string(), error: z.string() })),
@@ -83,6 +87,9 @@ function contentOf(m: Manifest) {
     clashes: m.clashes.map((c) => `${c.code}@${c.version}:${[...c.sets].sort().join(",")}`).sort(),
   };
 }
+
+/** The cache keys holding a set's contents: its archive, or (older generations) one object per file. */
+export const contentKeysOf = (set: SetEntry): string[] => (set.archive ? [archiveKey(set.archive.sha256)] : set.files.map((f) => objectKey(f.sha256)));
 
 /** The set's key in logs and clash reports. */
 export const setKey = (s: { source: string; submodule: string }) => `${s.source}/${s.submodule}`;

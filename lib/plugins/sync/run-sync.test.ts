@@ -7,7 +7,7 @@ import { startGitServer, type GitServer } from "../__fixtures__/git-server";
 import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
 import { fsCache } from "../cache/fs";
 import { s3Cache } from "../cache/s3";
-import type { CacheStore } from "../cache/types";
+import { archiveKey, type CacheStore } from "../cache/types";
 import { createS3Client } from "../s3-client";
 import { DEFAULT_FETCH_LIMITS } from "../sources";
 import { readManifest, type Manifest } from "./manifest";
@@ -329,5 +329,75 @@ describe("sets of one source are described together, a bad one never fails the o
     ]);
     expect(run.manifest.sets.map((s) => s.submodule)).toEqual(["custom_plugins", "other"]);
     expect(await verifyGeneration(cache, run.manifest)).toEqual([]);
+  });
+});
+
+/** Records every key a cache is asked to write or to look up. */
+function recording(cache: CacheStore): CacheStore & { puts: string[]; heads: string[] } {
+  const puts: string[] = [];
+  const heads: string[] = [];
+  return { ...cache, location: cache.location, puts, heads, put: (k, b) => (puts.push(k), cache.put(k, b)), has: (k) => (heads.push(k), cache.has(k)) };
+}
+
+const pluginModule = (code: string) =>
+  `export default { code: "${code}", name: "${code}", version: "1.0.0", group: { code: "ARC", name: "Archives" }, async execute() { return {}; } };\n`;
+
+describe.each(caches())("one cache object per set version, into the %s", (_name, makeCache) => {
+  const names = ["alpha", "beta", "gamma"];
+  const setsOf = () => names.map((n) => ({ submodule: n, version: "1", importModules: [`${n}/mod.mjs`] }));
+  let repo = 0;
+
+  async function threeSetRepo() {
+    const name = `arch${++repo}-${Math.random().toString(36).slice(2, 8)}`;
+    const files: Record<string, string> = {};
+    for (const n of names) {
+      files[`${n}/mod.mjs`] = pluginModule(`${n}_ok`);
+      for (let i = 0; i < 5; i++) files[`${n}/lib/file_${i}.js`] = `export const v = "${n} ${i}";\n`;
+    }
+    const { url } = await git.createRepo(name, files);
+    return { name, source: { ...gitSource({ url }, "arch"), sets: setsOf() } as SyncSourceInput };
+  }
+
+  it("a sync writes one archive per set (and no per-file objects); each file is still listed with sha256 and size", async () => {
+    const { source } = await threeSetRepo();
+    const cache = recording(makeCache());
+    const run = await sync(cache, [source], null);
+    expect(run.status).toBe("succeeded");
+    const content = (await cache.list("")).filter((k) => !k.startsWith("generations/"));
+    expect(content).toEqual(run.manifest.sets.map((s) => archiveKey(s.archive!.sha256)).sort());
+    expect(content).toHaveLength(3);
+    expect(cache.puts.filter((k) => !k.startsWith("generations/"))).toHaveLength(3);
+    for (const set of run.manifest.sets) {
+      expect(set.files).toHaveLength(6);
+      expect(set.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.size > 0)).toBe(true);
+    }
+    expect(await verifyGeneration(cache, run.manifest)).toEqual([]);
+  });
+
+  it("a second sync with one set changed uploads one archive; an archive the cache already has is not uploaded", async () => {
+    const { name, source } = await threeSetRepo();
+    const cache = recording(makeCache());
+    const first = await sync(cache, [source], null);
+    await git.commit(name, { "beta/lib/file_2.js": "export const v = 'changed';\n" });
+    cache.puts.length = 0;
+    cache.heads.length = 0;
+    const second = await sync(cache, [source], first.manifest);
+    expect(second.results[0]).toMatchObject({ status: "succeeded", sets: names.map(() => expect.objectContaining({ status: "fresh" })) });
+    const [a, b, c] = second.manifest.sets;
+    expect(cache.puts.filter((k) => !k.startsWith("generations/"))).toEqual([archiveKey(b.archive!.sha256)]);
+    // The unchanged sets are known from the previous manifest: not even asked for.
+    expect(cache.heads).toEqual([archiveKey(b.archive!.sha256)]);
+    expect([a.archive, c.archive]).toEqual([first.manifest.sets[0].archive, first.manifest.sets[2].archive]);
+    expect(b.archive!.sha256).not.toBe(first.manifest.sets[1].archive!.sha256);
+    expect(await cache.list("archives/")).toHaveLength(4);
+    expect(await verifyGeneration(cache, second.manifest)).toEqual([]);
+
+    // Nothing to build on (a new install on the same cache): every archive is found with one lookup per set.
+    cache.puts.length = 0;
+    cache.heads.length = 0;
+    const third = await sync(cache, [source], null);
+    expect(third.manifest.sets.map((s) => s.archive)).toEqual(second.manifest.sets.map((s) => s.archive));
+    expect(cache.puts.filter((k) => !k.startsWith("generations/"))).toEqual([]);
+    expect(cache.heads).toHaveLength(3);
   });
 });

@@ -94,13 +94,15 @@ export const reasonOf = (err: unknown) => (err instanceof Error ? err.message : 
 
 /**
  * Builds generation `opts.generation`: every enabled source fetched (or reused when its revision and set config are
- * unchanged), each set staged, checked and described in a describe host (a confined child process), its files stored content-addressed, and the
- * manifest written last — unless every source failed or the result is the active generation's content. A failing
- * source or set never stops the others; a failing set keeps its last good copy.
+ * unchanged), each set staged, checked and described in a describe host (a confined child process), its files
+ * stored as one content-addressed archive, and the manifest written last — unless every source failed or the result
+ * is the active generation's content. A failing source or set never stops the others; a failing set keeps its last
+ * good copy.
  */
 export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   const fetchers = opts.fetchers ?? defaultFetchers;
-  const known = new Set(opts.previous?.sets.flatMap((s) => s.files.map((f) => f.sha256)) ?? []);
+  // Archives the previous generation names are in the cache (its manifest exists, so GC kept them): not asked for.
+  const known = new Set(opts.previous?.sets.flatMap((s) => (s.archive ? [s.archive.sha256] : [])) ?? []);
   const manifest: Manifest = {
     schema: 1,
     generation: opts.generation,

@@ -1,14 +1,14 @@
 import "server-only";
 import { db } from "../../db";
 import { env } from "../../env";
-import { manifestKey, objectKey, type CacheStore } from "../../plugins/cache/types";
-import { readManifest } from "../../plugins/sync/manifest";
+import { CONTENT_PREFIXES, manifestKey, type CacheStore } from "../../plugins/cache/types";
+import { contentKeysOf, readManifest } from "../../plugins/sync/manifest";
 
 /**
  * Deletes generations beyond the active one, the newest `keep` ready ones (SYNC_KEEP_GENERATIONS), the newest one
  * a successful or partial run built (the last good one, whatever came after it), and those a running process run
- * is pinned to: their manifests first (so they stop existing), then every object no kept manifest references.
- * Returns the ids deleted.
+ * is pinned to: their manifests first (so they stop existing), then every archive or object no kept manifest
+ * references. Returns the ids deleted.
  */
 export async function collectGarbage(cache: CacheStore, keep = env.keepGenerations()): Promise<number[]> {
   const prisma = await db();
@@ -32,9 +32,8 @@ export async function collectGarbage(cache: CacheStore, keep = env.keepGeneratio
   const referenced = new Set<string>();
   for (const { id } of all.filter((g) => kept.has(g.id))) {
     const m = await readManifest(cache, id);
-    for (const s of m.sets) for (const f of s.files) referenced.add(objectKey(f.sha256));
+    for (const s of m.sets) for (const k of contentKeysOf(s)) referenced.add(k);
   }
-  const objects = await cache.list("objects/");
-  await cache.delete(objects.filter((k) => !referenced.has(k)));
+  for (const prefix of CONTENT_PREFIXES) await cache.delete((await cache.list(prefix)).filter((k) => !referenced.has(k)));
   return doomed;
 }

@@ -4,9 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureLogs } from "@/lib/log";
-import { manifestKey } from "@/lib/plugins/cache/types";
+import { archiveKey, manifestKey, objectKey } from "@/lib/plugins/cache/types";
 import { readManifest } from "@/lib/plugins/sync/manifest";
 import { verifyGeneration } from "@/lib/plugins/__fixtures__/verify-generation";
+import { writeObjectFormat } from "@/lib/plugins/__fixtures__/set-archives";
 import { createTestDatabase } from "@/lib/test/database";
 import { acquireLease, releaseLease } from "./lease";
 import { openCache } from "./open-cache";
@@ -98,7 +99,7 @@ describe("sync runs recorded in the database", () => {
     expect(logs.some((l) => /building on generation/.test(l.message))).toBe(false);
   });
 
-  it("keeps the active generation and the newest N, deleting older manifests and unreferenced objects", async () => {
+  it("keeps the active generation and the newest N, deleting older manifests and unreferenced archives and objects", async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-gc-"));
     fs.cpSync(EXAMPLES, root, { recursive: true });
     await addFsSource("gc", root);
@@ -109,16 +110,19 @@ describe("sync runs recorded in the database", () => {
       const { runId, done } = await startSync({ trigger: "cli", actor: "gc", activate: i === 0 });
       await done;
       ids.push((await database.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } })).generationId!);
+      // The active generation as an upgrade finds it: written before set archives, one object per file.
+      if (i === 0) await writeObjectFormat(await openCache(), await readManifest(await openCache(), ids[0]), ids[0]);
     }
     const gens = await database.prisma.generation.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     expect(gens.map((g) => g.status)).toEqual(["active", "deleted", "deleted", "ready", "ready"]);
     const cache = await openCache();
     expect(await cache.has(manifestKey(ids[1]))).toBe(false);
-    for (const id of [ids[0], ids[3], ids[4]]) expect(await verifyGeneration(cache, await readManifest(cache, id))).toEqual([]);
-    const objects = await cache.list("objects/");
-    const referenced = new Set<string>();
-    for (const id of [ids[0], ids[3], ids[4]]) for (const s of (await readManifest(cache, id)).sets) for (const f of s.files) referenced.add(f.sha256);
-    expect(objects.length).toBe(referenced.size); // note-1.txt and note-2.txt are gone
+    const kept = await Promise.all([ids[0], ids[3], ids[4]].map((id) => readManifest(cache, id)));
+    for (const m of kept) expect(await verifyGeneration(cache, m)).toEqual([]);
+    expect(kept[0].sets[0].archive).toBeUndefined();
+    // Exactly what the kept generations reference: ids[3] and ids[4]'s archives, ids[0]'s objects.
+    expect(await cache.list("archives/")).toEqual(kept.slice(1).map((m) => archiveKey(m.sets[0].archive!.sha256)).sort());
+    expect(await cache.list("objects/")).toEqual([...new Set(kept[0].sets[0].files.map((f) => objectKey(f.sha256)))].sort());
   });
 });
 
