@@ -1,7 +1,7 @@
 /**
  * npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]
- * Syncs every enabled plugin source into a new cache generation. Exit 0 = all succeeded, 1 = any failed,
- * 2 = usage or configuration error (one clear line on stderr).
+ * Syncs every enabled plugin source into a new cache generation. Exit codes: scripts/exit-codes.ts (0 all
+ * succeeded, 1 any failed, 2 usage or configuration, 75 another sync is running), with one clear line on stderr.
  */
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "../lib/db";
@@ -9,7 +9,9 @@ import { checkEnv, env } from "../lib/env";
 import { firstLine } from "../lib/errors";
 import { logger } from "../lib/log";
 import { checkAppSecret } from "../lib/secrets";
+import { findRunError } from "../lib/server/sync/find-sync-runs";
 import { SyncBusyError, startSync } from "../lib/server/sync/start-sync";
+import { EXIT } from "./exit-codes";
 
 const USAGE = "usage: npm run plugins:sync -- [--source NAME]... [--dry-run] [--json] [--activate|--no-activate]";
 
@@ -30,11 +32,11 @@ async function main(argv: string[]): Promise<number> {
     }).values;
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   if (args.help) {
     console.log(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const json = args.json;
   const print = (line: string) => {
@@ -48,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     await getDatabase();
   } catch (err) {
     console.error(`plugins:sync: ${firstLine(err)}`);
-    return 2;
+    return EXIT.usage;
   }
   let started;
   try {
@@ -62,16 +64,16 @@ async function main(argv: string[]): Promise<number> {
     });
   } catch (err) {
     if (err instanceof SyncBusyError) {
-      console.error(`plugins:sync: another sync is in progress (run ${err.runId ?? "unknown"}); try again when it has finished`);
-      return 2;
+      console.error(`plugins:sync: ${err.line}`);
+      return EXIT.busy;
     }
     console.error(`plugins:sync: ${firstLine(err)}`);
-    return 2;
+    return EXIT.usage;
   }
   const outcome = await started.done;
   if (!outcome) {
-    console.error(`plugins:sync: run ${started.runId} failed (see the log above or the run in the admin UI)`);
-    return 1;
+    console.error(`plugins:sync: run ${started.runId} failed: ${(await findRunError(started.runId)) ?? "see the log above or the run in the admin UI"}`);
+    return EXIT.failed;
   }
   if (json) {
     console.log(JSON.stringify({ runId: started.runId, status: outcome.runStatus, generation: outcome.generation, sources: outcome.results }, null, 2));
@@ -86,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     const made = outcome.generation ? `, generation ${outcome.generation}` : " (no new generation)";
     print(`\nrun ${started.runId}: ${outcome.runStatus}${args["dry-run"] ? " (dry run, nothing written)" : made}`);
   }
-  return outcome.status === "succeeded" ? 0 : 1;
+  return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
 
 /** Closes the database, saying so when that fails (the exit code stays the command's). */
@@ -95,7 +97,7 @@ const close = () => closeDatabase().catch((err: unknown) => console.error(`plugi
 main(process.argv.slice(2))
   .catch((err: unknown) => {
     console.error(`plugins:sync: ${firstLine(err)}`);
-    return 2;
+    return EXIT.failed;
   })
   .then(async (code) => {
     await close();

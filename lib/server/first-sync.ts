@@ -3,7 +3,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { firstLine } from "../errors";
 import { logger } from "../log";
-import { startSync } from "./sync/start-sync";
+import { startSync, SyncBusyError } from "./sync/start-sync";
 
 /**
  * SYNC_ON_START=if-empty (default): when no generation exists yet and a source is enabled, the server's start
@@ -22,7 +22,9 @@ export async function runFirstSync(): Promise<string | null> {
     await done;
     return runId;
   } catch (err) {
-    logger.error(`first sync not started: ${firstLine(err)}`);
+    // Instances started together: one runs the first sync, the others are refused, which is no failure.
+    if (err instanceof SyncBusyError) logger.info(`first sync not started here: ${err.line}`);
+    else logger.error(`first sync not started: ${firstLine(err)}`);
     return null;
   }
 }

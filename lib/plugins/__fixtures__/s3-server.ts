@@ -1,4 +1,4 @@
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash, createHmac } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -27,6 +27,8 @@ export interface S3Server {
   remove(bucket: string, key: string): Promise<void>;
   /** s3rver's data directory (objects are stored on the file system). */
   directory: string;
+  /** An outage: while down, every request's connection is cut (the client sees ECONNRESET), as when S3 is unreachable. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -143,17 +145,54 @@ export async function startS3Server(opts: { https?: { key: string; cert: string;
     ...(opts.https ? { key: opts.https.key, cert: opts.https.cert } : {}),
   });
   const { port } = await server.run();
-  // Put a SigV4 signature check in front of s3rver's own request handler.
+  let down = false;
+  // Put a SigV4 signature check (and the conditional PUT s3rver lacks) in front of s3rver's own request handler.
   const [s3rverHandler] = server.httpServer.listeners("request") as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
   server.httpServer.removeAllListeners("request");
   server.httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
     if (!sigV4Matches(req, (id) => (id === ACCESS_KEY_ID ? SECRET_ACCESS_KEY : undefined))) {
       req.resume();
       signatureMismatch(res);
       return;
     }
+    if (req.method === "PUT" && req.headers["if-none-match"] === "*") {
+      conditionalPut(req, res, s3rverHandler);
+      return;
+    }
     s3rverHandler(req, res);
   });
+  /**
+   * s3rver 3.7 ignores `If-None-Match: *` on PUT (it overwrites); S3 answers 412 PreconditionFailed when the key
+   * exists. Emulated here, one conditional PUT per key at a time, so the cache's create-once writes meet S3's rules.
+   */
+  const pendingKeys = new Map<string, Promise<void>>();
+  const conditionalPut = (req: http.IncomingMessage, res: http.ServerResponse, next: typeof s3rverHandler) => {
+    const key = (req.url ?? "/").split("?")[0];
+    const before = pendingKeys.get(key) ?? Promise.resolve();
+    const turn = before.then(async () => {
+      const [bucket, ...rest] = safeDecode(key).slice(1).split("/");
+      const exists = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: rest.join("/") })).then(
+        () => true,
+        () => false,
+      );
+      if (exists) {
+        req.resume();
+        res.writeHead(412, { "Content-Type": "application/xml" });
+        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        res.on("close", resolve);
+        next(req, res);
+      });
+    });
+    pendingKeys.set(key, turn);
+    void turn.finally(() => pendingKeys.get(key) === turn && pendingKeys.delete(key));
+  };
   const endpoint = `${opts.https ? "https" : "http"}://127.0.0.1:${port}`;
   const accessKeyId = ACCESS_KEY_ID;
   const secretAccessKey = SECRET_ACCESS_KEY;
@@ -179,6 +218,9 @@ export async function startS3Server(opts: { https?: { key: string; cert: string;
     },
     async remove(bucket, key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    setDown(value) {
+      down = value;
     },
     async close() {
       client.destroy();

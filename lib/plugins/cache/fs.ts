@@ -77,6 +77,23 @@ export function fsCache(root: string): CacheStore {
       await fs.writeFile(tmp, body, { flag: "wx" });
       await fs.rename(tmp, target);
     },
+    async putIfAbsent(key, body) {
+      const target = file(key);
+      const tmp = `${target}.${tag}${(++writes).toString(36)}.tmp`;
+      ensureDir(path.dirname(target));
+      // Written whole under a temp name, then linked: link(2) fails if the target exists (on NFS too), so the key
+      // appears complete and at most once, where an exclusive open ('wx') of the target would show it half written.
+      await fs.writeFile(tmp, body, { flag: "wx" });
+      try {
+        await fs.link(tmp, target);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw err;
+      } finally {
+        await fs.rm(tmp, { force: true });
+      }
+    },
     async get(key) {
       return read(file(key));
     },

@@ -24,6 +24,17 @@ export function s3Cache(client: S3Client, bucket: string, prefix: string, endpoi
     async put(key, body) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: body, ContentLength: body.length }));
     },
+    async putIfAbsent(key, body) {
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: body, ContentLength: body.length, IfNoneMatch: "*" }));
+        return true;
+      } catch (err) {
+        // 412: the key exists. 409 ConditionalRequestConflict: another create-only PUT of the key is in flight.
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 412 || status === 409) return false;
+        throw err;
+      }
+    },
     get,
     async getIfExists(key) {
       try {

@@ -7,11 +7,17 @@ import { isSafeRelativePath } from "../safe-path";
  *   archives/<sha256[0..2]>/<sha256>.tar   one per set version: the set's files (./set-archive.ts), immutable
  *   objects/<sha256[0..2]>/<sha256>        one per file: how generations were stored before set archives (still read)
  *   generations/<nnnnnnnn>/manifest.json   one per generation, written last: no manifest, no generation
+ *   install.json                           the install that owns this location (owner.ts), written once
  */
 export interface CacheStore {
   /** Where this cache is, for logs and the UI (no credentials). */
   readonly location: string;
   put(key: string, body: Buffer): Promise<void>;
+  /**
+   * Writes `key` only if it does not exist (fs: an exclusive link; S3: `If-None-Match: *`), so of several writers at
+   * once exactly one wins. True when this call wrote it.
+   */
+  putIfAbsent(key: string, body: Buffer): Promise<boolean>;
   get(key: string): Promise<Buffer>;
   /** Null when the key does not exist. */
   getIfExists(key: string): Promise<Buffer | null>;

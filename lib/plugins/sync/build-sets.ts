@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pLimit from "p-limit";
+import { CacheUnavailableError } from "../cache/guard";
 import { packSet } from "../cache/set-archive";
 import { archiveKey, type CacheStore } from "../cache/types";
 import { describeSet } from "../describe/describe-set";
@@ -98,6 +99,7 @@ export async function buildSets(
         },
       };
     } catch (err) {
+      if (err instanceof CacheUnavailableError) throw err; // the cache's failure, not the set's: the run fails
       return { ok: false, error: reasonOf(err) };
     }
   });

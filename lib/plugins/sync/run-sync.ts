@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { CacheUnavailableError } from "../cache/guard";
 import { manifestKey, type CacheStore } from "../cache/types";
 import { findClashes } from "../describe/clashes";
 import { fetchers as defaultFetchers } from "../sources";
@@ -192,6 +193,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         });
       }
     } catch (err) {
+      if (err instanceof CacheUnavailableError) throw err; // nothing can be stored: the run fails, naming the cache
       result.error = reasonOf(err);
       log("error", `source failed: ${result.error}`);
       for (const set of source.sets) keepLastGood(set, result.error, true);

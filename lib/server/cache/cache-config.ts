@@ -7,6 +7,7 @@ import { openSecrets, sealSecrets } from "../../secrets";
 import { cacheInputSchema, type TCache } from "../../validations/cache";
 import { diffViews, recordAudit } from "../audit/record-audit";
 import { fieldError } from "../errors";
+import { refuseForeignCache } from "./check-cache-owner";
 import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
 
 export type CacheSettings =
@@ -58,28 +59,33 @@ function toCacheView(row: CacheConfig): CacheView {
   };
 }
 
+/** The settings and secret values `input` is stored as: a blank secret keeps the stored one (not from the sources file). */
+function storedForm(input: TCache, before: CacheConfig | null, write?: FileWrite): { settings: Omit<CacheSettings, "kind">; secretValues: Record<string, string> } {
+  if (input.kind === "fs") return { settings: { path: input.path }, secretValues: {} };
+  const { secretAccessKey, kind: _k, ...settings } = input;
+  if (!input.accessKeyId) return { settings, secretValues: {} };
+  const kept = before?.kind === "s3" && !write ? openSecrets(before.secret) : {};
+  const secretValues = { ...kept, ...(secretAccessKey ? { secretAccessKey } : {}) };
+  if (!secretValues.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
+  return { settings, secretValues };
+}
+
 /**
  * Saves the one cache configuration (upsert on id 1) and audits the change, in one transaction. A cache managed by
  * PLUGIN_SOURCES_FILE is refused (409) unless the file's reconciler writes it (`write`, internal: in its transaction,
  * the input being the whole truth, so a stored secret is never kept).
  */
 export async function saveCacheConfig(input: TCache, actor: string, write?: FileWrite): Promise<CacheView> {
+  if (!write) {
+    // Outside the transaction: it asks the cache (network), and the embedded DB has one connection.
+    const stored = await (await db()).cacheConfig.findUnique({ where: { id: 1 } });
+    const { settings, secretValues } = storedForm(input, stored, write);
+    await refuseForeignCache({ kind: input.kind, settings: settings as Prisma.JsonValue, secret: sealSecrets(secretValues) });
+  }
   const run = async (tx: Prisma.TransactionClient) => {
     const before = await tx.cacheConfig.findUnique({ where: { id: 1 } });
     assertWritable(before?.managedBy, write);
-    let settings: Omit<CacheSettings, "kind">;
-    let secretValues: Record<string, string> = {};
-    if (input.kind === "fs") {
-      settings = { path: input.path };
-    } else {
-      const { secretAccessKey, kind: _k, ...rest } = input;
-      settings = rest;
-      if (input.accessKeyId) {
-        const kept = before?.kind === "s3" && !write ? openSecrets(before.secret) : {};
-        secretValues = { ...kept, ...(secretAccessKey ? { secretAccessKey } : {}) };
-        if (!secretValues.secretAccessKey) throw fieldError("secretAccessKey", "errors.secretRequired");
-      }
-    }
+    const { settings, secretValues } = storedForm(input, before, write);
     const secret = sealSecrets(secretValues);
     const data = { kind: input.kind, settings: settings as Prisma.InputJsonValue, secret, ...(write ? { managedBy: write.managedBy } : {}) };
     const row = await tx.cacheConfig.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });

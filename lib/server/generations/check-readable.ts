@@ -2,7 +2,7 @@ import "server-only";
 import { firstLine } from "../../errors";
 import { readManifest } from "../../plugins/sync/manifest";
 import { servesVerified } from "../runtime/runtime";
-import { openCache } from "../sync/open-cache";
+import { openOwnCache } from "../cache/check-cache-owner";
 
 /**
  * Why generation `id` cannot be loaded now, or null when it can: this process serves (or holds) a verified copy of
@@ -12,7 +12,7 @@ import { openCache } from "../sync/open-cache";
 export async function whyUnreadable(id: number): Promise<string | null> {
   if (servesVerified(id)) return null;
   try {
-    await readManifest(await openCache(), id);
+    await readManifest(await openOwnCache(), id);
     return null;
   } catch (err) {
     return firstLine(err);

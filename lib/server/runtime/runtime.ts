@@ -12,7 +12,8 @@ import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../../plugins/registry
 import { buildRegistry, type Registry } from "../../plugins/registry/registry";
 import { hostsRefused } from "../../plugins/host/confinement";
 import type { ExecutionPool } from "../../plugins/host/pool";
-import { openCache } from "../sync/open-cache";
+import { openOwnCache } from "../cache/check-cache-owner";
+import { CACHE_UNREACHABLE, followCache } from "./cache-state";
 import { hostSettings } from "./host-settings";
 import { newPool } from "./new-pool";
 import { statusOf } from "./runtime-status";
@@ -131,7 +132,7 @@ export async function holdGeneration(generation: number | null): Promise<{ runti
 }
 
 async function loadPinned(generation: number): Promise<Runtime> {
-  const loaded = await materializeGeneration({ cache: await openCache(), generation, runtimeRoot: runtimeRoot(), log });
+  const loaded = await materializeGeneration({ cache: await openOwnCache(), generation, runtimeRoot: runtimeRoot(), log });
   const rt: Runtime = {
     generation,
     registry: buildRegistry({ generation, sets: loaded.sets, manifest: loaded.manifest, builtins: BUILTIN_DESCRIPTORS, builtinModuleFile: BUILTIN_MODULE_FILE }),
@@ -206,7 +207,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     return current;
   }
   if (activeInDb === current.generation && current.loaded) {
-    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb, loading: null, pending: null });
+    setRuntimeStatus({ ...getRuntimeStatus(), activeInDb, loading: null, pending: null, ...(await followCache(current.loaded.generation, getRuntimeStatus(), log)) });
     return current;
   }
   if (activeInDb === null) {
@@ -215,10 +216,12 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   }
   setLoading(activeInDb);
   let cache = null;
+  let unusable: string | null = null; // then the reason a failed load gives (not "no cache is configured")
   try {
-    cache = await openCache();
+    cache = await openOwnCache();
   } catch (err) {
-    log("error", `cache configuration unusable: ${(err as Error).message}`);
+    unusable = `cache configuration unusable: ${(err as Error).message}`;
+    log("error", unusable);
   }
   let loaded: MaterializedGeneration;
   let manifestSha256: string;
@@ -227,7 +230,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
     // The loader keeps the cache's manifest bytes as they are in <dir>/manifest.json (the local copy).
     manifestSha256 = createHash("sha256").update(await fs.readFile(path.join(loaded.dir, "manifest.json"))).digest("hex");
   } catch (err) {
-    const problem = `generation ${activeInDb} could not be loaded: ${(err as Error).message}`;
+    const problem = `generation ${activeInDb} could not be loaded: ${unusable ?? (err as Error).message}`;
     // The poll retries every interval: say it once per distinct problem, not every few seconds.
     if (getRuntimeStatus().problem !== problem) {
       log("error", `${problem}; serving ${current.generation ? `generation ${current.generation}` : "the built-in plugins only"}`);
@@ -252,7 +255,7 @@ async function load(log: (level: "info" | "warn" | "error", line: string) => voi
   };
   g.__opsflowRuntime = next;
   for (const fn of listeners()) fn(next);
-  const problem = loaded.origin === "local" ? "the cache is unreachable: serving the verified local copy" : null;
+  const problem = loaded.origin === "local" ? CACHE_UNREACHABLE : null;
   setStatus(next, activeInDb, problem);
   log("info", `serving generation ${activeInDb} (${next.registry.all().length} plugins, from the ${loaded.origin === "cache" ? "cache" : "local copy"})`);
   // The old pool finishes what it has, then closes — once no run holds it; local copies no one uses go.

@@ -62,6 +62,11 @@ export async function getSyncRun(id: string, afterLogId = 0): Promise<SyncRunDet
   };
 }
 
+/** Why a run failed as a whole (the cache unreachable or another install's, a source named that is not enabled…); null if not. */
+export async function findRunError(id: string): Promise<string | null> {
+  return (await (await db()).syncRun.findUnique({ where: { id }, select: { error: true } }))?.error ?? null;
+}
+
 /** The last finished run per source name (for the sources list's "last sync" column). */
 export async function findLastSyncBySource(): Promise<Map<string, { status: string; at: string; error: string | null }>> {
   const prisma = await db();

@@ -34,3 +34,17 @@ export async function renewLease(prisma: Pick<PrismaClient, "$executeRaw">, hold
 export async function releaseLease(prisma: PrismaClient, holder: string): Promise<void> {
   await prisma.$executeRaw`UPDATE "SyncLease" SET "holder" = NULL, "runId" = NULL, "expiresAt" = now() WHERE "id" = 1 AND "holder" = ${holder}`;
 }
+
+/**
+ * The run of the lease's current holder, for "busy" answers. A holder records its run just after taking the lease,
+ * so a null run means it is starting: asked again every `everyMs`, up to `tries` times. Null when it is still
+ * starting then (or the lease was released meanwhile).
+ */
+export async function waitForLeaseRun(prisma: PrismaClient, tries = 40, everyMs = 50): Promise<string | null> {
+  for (let i = 0; i < tries; i++) {
+    const lease = await prisma.syncLease.findUnique({ where: { id: 1 } });
+    if (lease?.runId || !lease?.holder) return lease?.runId ?? null;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return null;
+}

@@ -10,7 +10,7 @@ import { defaultCachePath, parseCacheSettings } from "../cache/cache-config";
 import { extraCa } from "./extra-ca";
 
 /** The configured cache (or the default FS cache under DATA_DIR), with its secret decrypted in memory only. */
-export async function openCache(row?: CacheConfig | null): Promise<CacheStore> {
+export async function openCache(row?: Pick<CacheConfig, "kind" | "settings" | "secret"> | null): Promise<CacheStore> {
   const config = row === undefined ? await (await db()).cacheConfig.findUnique({ where: { id: 1 } }) : row;
   if (!config) return fsCache(defaultCachePath());
   const settings = parseCacheSettings(config);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { captureLogs } from "@/lib/log";
 import { archiveKey, manifestKey, objectKey } from "@/lib/plugins/cache/types";
 import { readManifest } from "@/lib/plugins/sync/manifest";
 import { verifyGeneration } from "@/lib/plugins/__fixtures__/verify-generation";
@@ -54,7 +55,11 @@ describe("sync runs recorded in the database", () => {
     const lease = await acquireLease(database.prisma, "someone-else");
     expect(lease).not.toBeNull();
     try {
-      await expect(startSync({ trigger: "cli", actor: "bob" })).rejects.toBeInstanceOf(SyncBusyError);
+      // The holder has recorded no run yet: the refusal says another sync is starting (never "run ?").
+      await expect(startSync({ trigger: "cli", actor: "bob" })).rejects.toMatchObject({ constructor: SyncBusyError, runId: null, key: "sync.starting" });
+      const other = await database.prisma.syncRun.create({ data: { trigger: "admin", actor: "someone-else" } });
+      await database.prisma.syncLease.update({ where: { id: 1 }, data: { runId: other.id } });
+      await expect(startSync({ trigger: "cli", actor: "bob" })).rejects.toMatchObject({ runId: other.id, key: "sync.busy", values: { run: other.id } });
     } finally {
       await releaseLease(database.prisma, "someone-else");
     }
@@ -64,9 +69,18 @@ describe("sync runs recorded in the database", () => {
     await addFsSource("examples");
     const dead = await database.prisma.syncRun.create({ data: { trigger: "cli", actor: "ghost" } });
     await database.prisma.syncLease.update({ where: { id: 1 }, data: { holder: "dead-host:1", runId: dead.id, expiresAt: new Date(Date.now() - 1000) } });
-    const { done } = await startSync({ trigger: "cli", actor: "carol" });
-    expect((await done)?.status).toBe("succeeded");
+    const logs = captureLogs("info");
+    try {
+      const { done } = await startSync({ trigger: "cli", actor: "carol" });
+      expect((await done)?.status).toBe("succeeded");
+    } finally {
+      logs.stop();
+    }
     expect(await database.prisma.syncRun.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "failed", error: expect.stringMatching(/lease expired/) });
+    // The dead holder could not say so: the takeover writes its one ERROR line, with the dead run's id.
+    expect(logs.records().filter((r) => r.level === "error")).toEqual([
+      expect.objectContaining({ runId: dead.id, trigger: "cli", message: "sync failed: the process running this sync stopped (its lease expired and was taken over)" }),
+    ]);
   });
 
   it("a base generation whose manifest cannot be read is not built on, and the run's log says why at WARN", async () => {
@@ -143,7 +157,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several processes (PostgreSQL)"
     const outputs = [a.output(), b.output()];
     const busy = outputs.filter((o) => /another sync is in progress/.test(o));
     expect(busy).toHaveLength(1);
-    expect(codes.sort()).toEqual([1, 2]); // the runner: a set failed (loop) → 1; the refused one → 2
+    expect(codes.sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([1, 75]); // the runner: a set failed (loop) → 1; the refused one: busy → 75
     expect(await database.prisma.syncRun.count({ where: { actor: { startsWith: "cli:" } } })).toBe(1);
   }, 60_000);
 

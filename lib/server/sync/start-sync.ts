@@ -17,7 +17,10 @@ import { activateGeneration } from "../generations/activate-generation";
 import { collectGarbage } from "../generations/collect-garbage";
 import { findBaseGeneration } from "../generations/find-base-generation";
 import { createGeneration, discardGeneration, markGenerationFailed, markGenerationReady } from "../generations/record-generation";
-import { acquireLease, releaseLease, renewLease } from "./lease";
+import { claimCache } from "../../plugins/cache/owner";
+import { guardCache } from "../../plugins/cache/guard";
+import { getInstallId } from "../cache/install-id";
+import { acquireLease, releaseLease, renewLease, waitForLeaseRun } from "./lease";
 import { toSyncSource } from "./load-sync-sources";
 import { openCache } from "./open-cache";
 import { buildSyncOptions } from "./sync-options";
@@ -38,10 +41,16 @@ export interface StartSyncOptions {
   setLimits?: Partial<SetLimits>;
 }
 
-/** Another sync holds the lease. */
+/** Another sync holds the lease: `runId` is its run, null while that sync is still starting (no run recorded yet). */
 export class SyncBusyError extends ExpectedError {
   constructor(readonly runId: string | null) {
-    super(409, "sync.busy", { run: runId ?? "?" });
+    super(409, runId ? "sync.busy" : "sync.starting", runId ? { run: runId } : {});
+    this.message = this.line; // for logs; users get the catalog's text (key)
+  }
+
+  /** The CLIs' line (they print English, like the rest of their output). */
+  get line(): string {
+    return `another sync is ${this.runId ? `in progress (run ${this.runId})` : "starting"}; try again when it has finished`;
   }
 }
 
@@ -65,13 +74,10 @@ export async function startSync(opts: StartSyncOptions): Promise<StartedSync> {
   const prisma = await db();
   const holder = `${os.hostname()}:${process.pid}:${randomUUID()}`;
   const lease = await acquireLease(prisma, holder);
-  if (!lease) {
-    const busy = await prisma.syncLease.findUnique({ where: { id: 1 } });
-    throw new SyncBusyError(busy?.runId ?? null);
-  }
+  if (!lease) throw new SyncBusyError(await waitForLeaseRun(prisma));
   try {
     if (lease.previousRunId) await markAbandoned(prisma, lease.previousRunId);
-    const cache = await openCache();
+    const cache = guardCache(await openCache());
     const generation = opts.dryRun ? null : await createGeneration(cache.location);
     // The run and the lease's pointer to it commit together: a process that dies right after leaves a run that the
     // next lease holder finds (and marks failed), never one that stays "running" for good.
@@ -90,14 +96,17 @@ export async function startSync(opts: StartSyncOptions): Promise<StartedSync> {
   }
 }
 
-/** A run whose holder died (its lease expired and was taken over) is failed, and so is its generation. */
+/**
+ * A run whose holder died (its lease expired and was taken over) is failed, and so is its generation. Its holder
+ * could not say so: this is the run's one ERROR line, with the run's context, in the process log and its DB log.
+ */
 async function markAbandoned(prisma: PrismaClient, runId: string): Promise<void> {
   const run = await prisma.syncRun.findUnique({ where: { id: runId } });
   if (!run || run.status !== "running") return;
-  await prisma.syncRun.update({
-    where: { id: runId },
-    data: { status: "failed", finishedAt: new Date(), error: "the process running this sync stopped (its lease expired and was taken over)" },
-  });
+  const error = "the process running this sync stopped (its lease expired and was taken over)";
+  await prisma.syncRun.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error } });
+  await prisma.syncLog.create({ data: { runId, level: "error", message: `sync failed: ${error}` } });
+  childLogger({ runId, generation: run.generationId, trigger: run.trigger }).error(`sync failed: ${error}`);
   if (run.generationId) await markGenerationFailed(run.generationId);
 }
 
@@ -141,6 +150,8 @@ async function execute(
   heartbeat.unref();
   let position = 0;
   try {
+    // Before anything is written: a location another install owns is refused (an unowned one becomes ours).
+    await claimCache(cache, await getInstallId(), { claim: !opts.dryRun });
     const rows = await prisma.pluginSource.findMany({ where: { enabled: true }, include: { pluginSets: true }, orderBy: { name: "asc" } });
     const unknown = (opts.only ?? []).filter((n) => !rows.some((r) => r.name === n));
     if (unknown.length) throw new Error(`no enabled source named ${unknown.join(", ")}`);
