@@ -1,6 +1,12 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT || 3210);
+// The e2e server's DATA_DIR, made here so that specs know it too (the workers inherit the variable); the server
+// removes it when it stops. Nothing a spec saves points outside it.
+process.env.E2E_DATA_DIR ||= fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-e2e-"));
 
 /**
  * E2E against the production build (`next start`) on a fresh embedded database in a temp DATA_DIR, in Debian's

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test } from "./fixtures/test";
 import { E2E_ADMIN, E2E_MEMBER, login, logout, shot } from "./fixtures/helpers";
 
@@ -5,6 +6,7 @@ test.use({ locale: "en-US" });
 test.describe.configure({ mode: "serial" });
 
 const TOKEN = "ghp_e2e_SECRET_token_0123456789";
+const CACHE_DIR = path.join(process.env.E2E_DATA_DIR!, "cache");
 
 test("admin manages a git source with two plugin sets, the cache, and a member is refused", async ({ page }) => {
   await page.goto("/sources");
@@ -78,11 +80,13 @@ test("admin manages a git source with two plugin sets, the cache, and a member i
   await expect(page.locator("#bucket-error")).toContainText("Not a valid bucket name");
   await shot(page, "cache-errors");
   await page.locator("#kind").selectOption("fs");
-  await page.locator("#path").fill("/var/lib/opsflow/cache");
+  // The default location, saved explicitly: the generations the first start built stay readable (a path outside
+  // the server's data dir would outlive the run, and the next run's install could not use it).
+  await page.locator("#path").fill(CACHE_DIR);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Cache configuration saved.")).toBeVisible();
   await page.reload();
-  await expect(page.locator("#path")).toHaveValue("/var/lib/opsflow/cache");
+  await expect(page.locator("#path")).toHaveValue(CACHE_DIR);
   await shot(page, "cache-saved");
 
   // Users: add a member for the last step.
