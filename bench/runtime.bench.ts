@@ -5,6 +5,7 @@
  * P5 — a no-op plugin through a warm plugin host (pool.execute round trip, median: a confined child process),
  *      against a direct in-process call of the same function.                                 target ≤ 2 ms
  */
+import { setMaxListeners } from "node:events";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -277,6 +278,7 @@ export async function f1(runs: number): Promise<Result> {
     for (let i = 0; i < runs; i++) {
       idle.push(await timeMs(quick));
       const controller = new AbortController();
+      setMaxListeners(20, controller.signal); // one signal for the 10 calls (each removes its listener when done)
       const burst = Array.from({ length: 10 }, () => pool.execute({ ...at, descriptor: sleep, inputs: { ms: 10_000 }, user: "member", signal: controller.signal }));
       while (pool.stats().running < 2) await new Promise((r) => setTimeout(r, 5));
       busy.push(await timeMs(quick));
