@@ -12,13 +12,16 @@ export function newNonce(): string {
  * Content-Security-Policy for a page: scripts and styles only from this origin or carrying this response's nonce
  * (Next puts it on its own scripts and inline styles when it finds it in the request's CSP header), and
  * 'strict-dynamic' so the scripts those load may run. Nothing may frame the app, post forms elsewhere or change
- * the base URL. Development adds what `next dev` needs: eval (React's error overlays) and its HMR websocket.
+ * the base URL. Development adds what `next dev` needs: eval (React's error overlays), inline styles and its HMR
+ * websocket.
  */
 export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; https: boolean }): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'${opts.dev ? " 'unsafe-inline'" : ""}`,
+    // Development: next dev's own overlay and indicator style themselves inline, and a nonce beside
+    // 'unsafe-inline' would make browsers ignore it.
+    `style-src 'self' ${opts.dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${opts.dev ? " ws: wss:" : ""}`,
