@@ -16,6 +16,7 @@ import { runSync, type SyncSourceInput } from "../sync/run-sync";
 import { BUILTIN_DESCRIPTORS, BUILTIN_MODULE_FILE } from "../registry/builtins";
 import { buildRegistry } from "../registry/registry";
 import { GenerationUnavailableError, materializeGeneration, pruneRuntime, type MaterializedGeneration } from "./materialize";
+import { readTree as tree } from "../../test/read-tree";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-loader-test-"));
 
@@ -106,16 +107,6 @@ function counting(cache: CacheStore): CacheStore & { reads: string[] } {
 }
 
 const byName = (g: MaterializedGeneration, source: string) => g.sets.find((s) => s.source === source)!;
-
-/** What a set's directory holds, as { relative path: content }. */
-function tree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) tree(p, base, out);
-    else out[path.relative(base, p).split(path.sep).join("/")] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 describe.each([
   ["fs cache", () => fsCache(tmp())],

@@ -10,6 +10,7 @@ import { createTestDatabase } from "@/lib/test/database";
 import { startGitServer, type GitServer } from "../__fixtures__/git-server";
 import { startS3Server, type S3Server } from "../__fixtures__/s3-server";
 import { hostSettings, resetHostSettings } from "@/lib/server/runtime/host-settings";
+import { readTree } from "../../test/read-tree";
 
 /**
  * The operator's only diagnostic is "look for ERROR in the logs": every failure family of a sync must produce
@@ -24,15 +25,6 @@ const GIT_TOKEN = "ghp_logtest_RIGHT_0123456789";
 const WRONG_TOKEN = "ghp_logtest_WRONG_9876543210";
 const WRONG_S3_SECRET = "wrong-S3-secret-key-abcdef0123";
 const SECRETS = [GIT_TOKEN, WRONG_TOKEN, WRONG_S3_SECRET];
-
-function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) readTree(p, base, out);
-    else out[path.relative(base, p).split(path.sep).join("/")] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let git: GitServer;

@@ -13,19 +13,10 @@ import { DEFAULT_FETCH_LIMITS } from "../sources";
 import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
 import { verifyGeneration } from "../__fixtures__/verify-generation";
+import { readTree } from "../../test/read-tree";
 
 const EXAMPLES = path.resolve("examples/plugins");
 const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"] };
-
-/** Every file of a directory as { relative path: content }. */
-function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) readTree(p, base, out);
-    else out[path.relative(base, p).split(path.sep).join("/")] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-sync-test-"));
 

@@ -9,6 +9,7 @@ import type { CacheStore } from "../cache/types";
 import { DEFAULT_FETCH_LIMITS } from "../sources";
 import type { Manifest } from "./manifest";
 import { runSync, type SyncSetInput, type SyncSourceInput } from "./run-sync";
+import { readTree } from "../../test/read-tree";
 
 /**
  * Only the sets' submodules are staged and checked (issue 15): what lies elsewhere in a source cannot fail it, and
@@ -20,15 +21,6 @@ const EXAMPLES = path.resolve("examples/plugins");
 const GOOD: SyncSetInput = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"] };
 const OTHER: SyncSetInput = { submodule: "other", version: "1", importModules: ["other.mod"] };
 const OTHER_MOD = 'export default { code: "other_ok", name: "Other", version: "1.0.0", group: { code: "OTH", name: "Other" }, async execute() { return {}; } };\n';
-
-function readTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) readTree(p, base, out);
-    else out[path.relative(base, p).split(path.sep).join("/")] = fs.readFileSync(p, "utf8");
-  }
-  return out;
-}
 
 const dirs: string[] = [];
 const tmp = () => {

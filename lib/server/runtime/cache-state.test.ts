@@ -1,10 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
-import { createTestDatabase } from "@/lib/test/database";
-import { configureS3Cache } from "../__fixtures__/s3-cache";
+import type { S3Server } from "@/lib/plugins/__fixtures__/s3-server";
+import { openWithS3Cache } from "../__fixtures__/s3-cache";
 import { startSync } from "../sync/start-sync";
 import { reloadRuntime } from "./runtime";
 import { getRuntimeStatus } from "./status";
@@ -15,19 +11,12 @@ import { getRuntimeStatus } from "./status";
  * generation from the cache or from its local copy while the cache was down.
  */
 
-const EXAMPLES = path.resolve("examples/plugins");
-const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1"], position: 0 };
 const g = globalThis as unknown as { __opsflowRuntime?: unknown };
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openWithS3Cache>>["database"];
 let s3: S3Server;
 beforeAll(async () => {
-  process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-cache-state-"));
-  database = await createTestDatabase();
-  s3 = await startS3Server();
-  await s3.bucket("cache");
-  await configureS3Cache(database.prisma, s3, "cache", "state/");
-  await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
+  ({ database, s3 } = await openWithS3Cache("state/"));
   expect((await (await startSync({ trigger: "cli", actor: "test", activate: true })).done)?.status).toBe("succeeded");
 });
 afterAll(async () => {

@@ -1,28 +1,16 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLogs } from "@/lib/log";
-import { startS3Server, type S3Server } from "@/lib/plugins/__fixtures__/s3-server";
-import { createTestDatabase } from "@/lib/test/database";
-import { configureS3Cache } from "../__fixtures__/s3-cache";
+import type { S3Server } from "@/lib/plugins/__fixtures__/s3-server";
+import { openWithS3Cache } from "../__fixtures__/s3-cache";
 import { startSync } from "./start-sync";
 
 /** A cache outage in the middle of a sync is reported as the cache's, never as the plugin set being written. */
 
-const EXAMPLES = path.resolve("examples/plugins");
-const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1"], position: 0 };
-
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openWithS3Cache>>["database"];
 let s3: S3Server;
 
 beforeAll(async () => {
-  process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-outage-"));
-  database = await createTestDatabase();
-  s3 = await startS3Server();
-  await s3.bucket("cache");
-  await configureS3Cache(database.prisma, s3, "cache", "opsflow/");
-  await database.prisma.pluginSource.create({ data: { name: "examples", kind: "fs", settings: { path: EXAMPLES }, pluginSets: { create: [SET] } } });
+  ({ database, s3 } = await openWithS3Cache("opsflow/"));
 });
 afterAll(async () => {
   await database.close();
