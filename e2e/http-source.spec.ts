@@ -41,6 +41,8 @@ test("admin adds an HTTP archive source: fields follow the authentication, field
   await page.locator("#strip").selectOption("1");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page).toHaveURL(/\/sources\?saved=release-archive/);
+  // The saved banner offers a sync of that source alone (not pressed: its host does not exist).
+  await expect(page.getByRole("status").getByRole("button", { name: "Sync release-archive now" })).toBeVisible();
   const row = page.getByRole("row", { name: /release-archive/ });
   await expect(row).toContainText("HTTP archive");
   await expect(row).toContainText("https://artifacts.example.com/plugins-1.4.0.tar.gz (bearer ••••)");

@@ -17,6 +17,16 @@ const actionId = (name: string) => {
   return Object.entries(manifest.node).find(([, v]) => v.exportedName === name)![0];
 };
 
+test("the app has an icon: pages link it and it is served (no favicon 404 in the console)", async ({ page }) => {
+  const res = await page.goto("/login");
+  const href = await page.locator("link[rel=icon]").first().getAttribute("href");
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  expect(res?.status()).toBe(200);
+});
+
 test("malformed paths, ids, numbers and server-action bodies answer 400/403/404", async ({ page }) => {
   await login(page, E2E_ADMIN);
   const api = page.request;

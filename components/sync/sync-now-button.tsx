@@ -6,8 +6,8 @@ import { useState, useTransition } from "react";
 import { startSyncAction } from "@/app/(admin)/sync/actions";
 import { Alert, Button } from "@/components/ui";
 
-/** Starts a sync of every enabled source and opens the run's live page. */
-export function SyncNowButton({ running }: { running: boolean }) {
+/** Starts a sync of every enabled source (or of `source` alone) and opens the run's live page. */
+export function SyncNowButton({ running, source }: { running: boolean; source?: string }) {
   const t = useTranslations("sync");
   const router = useRouter();
   const [pending, start] = useTransition();
@@ -21,12 +21,12 @@ export function SyncNowButton({ running }: { running: boolean }) {
         onClick={() =>
           start(async () => {
             setError(undefined);
-            const result = await startSyncAction({});
+            const result = await startSyncAction(source ? { sources: [source] } : {});
             if (!result.ok) return setError(result.error);
             router.push(`/sync/${result.data.runId}`);
           })
         }>
-        {running ? t("running") : t("syncNow")}
+        {running ? t("running") : source ? t("syncSourceNow", { name: source }) : t("syncNow")}
       </Button>
     </div>
   );

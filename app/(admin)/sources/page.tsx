@@ -5,6 +5,7 @@ import { pageUser } from "@/lib/server/auth/page-guard";
 import { findSources } from "@/lib/server/sources/find-sources";
 import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "@/components/sync/status-badge";
+import { SyncNowButton } from "@/components/sync/sync-now-button";
 import { describeLocation } from "@/lib/server/sources/source-view";
 import { fileOf } from "@/lib/server/sources-file/managed";
 
@@ -25,7 +26,14 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
   return (
     <div className="space-y-6">
       <PageHeader title={t("title")} description={t("description")} actions={<ButtonLink href="/sources/new">{t("new")}</ButtonLink>} />
-      {q.saved && <Alert tone="success">{t("updated", { name: q.saved })}</Alert>}
+      {q.saved && (
+        <Alert tone="success">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <span>{t("updated", { name: q.saved })}</span>
+            <SyncNowButton running={false} source={q.saved} />
+          </div>
+        </Alert>
+      )}
       {q.deleted && <Alert tone="success">{t("deleted", { name: q.deleted })}</Alert>}
       {sources.length === 0 ? (
         <EmptyState title={t("empty")} description={t("emptyBody")} action={<ButtonLink href="/sources/new">{t("new")}</ButtonLink>} />
@@ -52,12 +60,12 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
                   {s.description && <p className="max-w-xs truncate text-xs text-zinc-500">{s.description}</p>}
                 </TD>
                 <TD><Badge tone="indigo">{tk(s.kind)}</Badge></TD>
-                <TD className="max-w-md truncate font-mono text-xs text-zinc-600" title={describeLocation(s)}>{describeLocation(s)}</TD>
+                <TD className="max-w-xs truncate font-mono text-xs text-zinc-600" title={describeLocation(s)}>{describeLocation(s)}</TD>
                 <TD className="text-right tabular-nums">{format.number(s.pluginSets.length)}</TD>
                 <TD>{s.enabled ? <Badge tone="green">{tc("enabled")}</Badge> : <Badge>{tc("disabled")}</Badge>}</TD>
                 <TD className="text-sm text-zinc-500">
                   {lastSync.get(s.name) ? (
-                    <span className="flex flex-col gap-0.5" title={lastSync.get(s.name)!.error ?? undefined}>
+                    <span className="flex flex-col items-start gap-0.5" title={lastSync.get(s.name)!.error ?? undefined}>
                       <StatusBadge status={lastSync.get(s.name)!.status} />
                       <span className="text-xs">{format.relativeTime(new Date(lastSync.get(s.name)!.at))}</span>
                     </span>
