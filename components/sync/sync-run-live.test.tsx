@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { act } from "react";
-import { createRoot, type Root } from "react-dom/client";
 import { NextIntlClientProvider } from "next-intl";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import en from "@/messages/en.json";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
+import { settle, testRoot } from "@/lib/test/render";
 import { SyncRunLive } from "./sync-run-live";
 
 /**
@@ -32,41 +32,25 @@ const run = (over: Partial<SyncRunDetail>): SyncRunDetail => ({
 /** The server's answer for a cursor: the lines after it (of 1..3), still running. */
 const answer = (after: number) => run({ logs: [1, 2, 3].filter((id) => id > after).map(line) });
 
-let root: Root;
-let container: HTMLElement;
 let requests: { url: string; respond: () => void }[];
+const t = testRoot();
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
   requests = [];
-  vi.stubGlobal("fetch", (url: string) => {
+  t.open((url: string) => {
     const after = Number(new URL(url, "http://localhost").searchParams.get("after"));
     // Held until the test answers it: a slow server.
     return new Promise<Response>((resolve) => requests.push({ url, respond: () => resolve(Response.json(answer(after))) }));
   });
-  container = document.createElement("div");
-  document.body.append(container);
-  root = createRoot(container);
 });
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
+afterEach(() => t.close());
 
-/** Lets responses be read and React render, until `done` holds (a bounded number of turns, no clock involved). */
-async function settle(done: () => boolean) {
-  for (let i = 0; i < 200 && !done(); i++) await act(() => new Promise<void>((resolve) => setImmediate(resolve)));
-}
-
-const shownLines = () => [...container.querySelectorAll('[data-testid="sync-log"] li')].map((li) => li.textContent?.replace(/^.*?(line \d+)$/, "$1"));
+const shownLines = () => [...t.container.querySelectorAll('[data-testid="sync-log"] li')].map((li) => li.textContent?.replace(/^.*?(line \d+)$/, "$1"));
 
 describe("SyncRunLive", () => {
   it("a poll slower than the interval shows each log line once", async () => {
     await act(async () => {
-      root.render(
+      t.root.render(
         <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
           <SyncRunLive initial={run({ logs: [line(1)] })} />
         </NextIntlClientProvider>,
