@@ -1,5 +1,6 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EnvError, readEnv } from "./env";
+import { ENV_KEYS, EnvError, readEnv } from "./env";
 
 /** The environment schema on its own (lib/env.ts): a value is refused with one line naming it, never defaulted. */
 const read = (vars: Record<string, string>) => readEnv({ ...vars } as NodeJS.ProcessEnv);
@@ -63,5 +64,22 @@ describe("the environment schema", () => {
       if (saved === undefined) delete process.env.SYNC_KEEP_GENERATIONS;
       else process.env.SYNC_KEEP_GENERATIONS = saved;
     }
+  });
+});
+
+describe("the documentation of the environment", () => {
+  /** Set by the platform or the test runner, not by an operator. */
+  const NOT_OURS = new Set(["NODE_ENV", "VITEST"]);
+  const documented = (file: string) => {
+    const text = fs.readFileSync(file, "utf8");
+    return ENV_KEYS.filter((k) => !NOT_OURS.has(k) && !new RegExp(`\\b${k}\\b`).test(text));
+  };
+
+  it("names every variable of the schema in .env.example", () => {
+    expect(documented(".env.example")).toEqual([]);
+  });
+
+  it("names every variable of the schema in the README", () => {
+    expect(documented("README.md")).toEqual([]);
   });
 });

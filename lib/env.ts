@@ -89,6 +89,9 @@ const KEYS = Object.keys(ZEnv.shape) as EnvKey[];
 /** Never echoed in an error: their values are secrets (a database URL holds a password). */
 const SECRET_KEYS = new Set<string>(["APP_SECRET", "ADMIN_PASSWORD", "METRICS_TOKEN", "SYNC_TOKEN", "DATABASE_URL"]);
 
+/** Every variable the schema reads (the docs test checks each is in .env.example and the README). */
+export const ENV_KEYS = Object.keys(ZEnv.shape) as (keyof typeof ZEnv.shape)[];
+
 export type Env = z.output<typeof ZEnv> & { egress: ReturnType<typeof parseEgressAllow> };
 
 /** An unusable environment variable; the message is one line naming it. */
