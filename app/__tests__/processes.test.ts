@@ -142,7 +142,7 @@ describe("processes", () => {
     await signInAs("member");
     const p = await create("crud");
     expect(p.graph.nodes.map((n) => n.type)).toEqual(["start", "end"]);
-    expect((await call(processesApi.POST, "POST", {}, { name: "crud" })).body).toEqual({ error: "Invalid value.", fieldErrors: { name: "A process named “crud” already exists." } });
+    expect((await call(processesApi.POST, "POST", {}, { name: "crud" })).body).toEqual({ error: "Some fields need a change: see the message beside each.", fieldErrors: { name: "A process named “crud” already exists." } });
     expect((await call(processesApi.POST, "POST", {}, { name: " " })).status).toBe(422);
     const list = await call<{ name: string; nodes: number; lastRun: null }[]>(processesApi.GET, "GET", {});
     expect(list.body.find((x) => x.name === "crud")).toMatchObject({ nodes: 0, lastRun: null });

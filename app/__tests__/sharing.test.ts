@@ -149,7 +149,7 @@ describe("ownership and sharing of processes", () => {
     expect(all[0]).toMatchObject({ status: "cancelled", nodes: { cancelled: 1 } });
     expect((await call<ProcessRunSummary[]>(runsApi.GET, "GET", { id: p.id }, undefined, "?status=succeeded")).body.map((r) => r.id)).toEqual([again, quick]);
     expect((await call<ProcessRunSummary[]>(runsApi.GET, "GET", { id: p.id }, undefined, "?status=cancelled")).body.map((r) => r.id)).toEqual([long]);
-    expect(await call(runsApi.GET, "GET", { id: p.id }, undefined, "?status=stuck")).toEqual({ status: 422, body: { error: "Invalid value.", fieldErrors: { status: "Choose one of the offered values." } } });
+    expect(await call(runsApi.GET, "GET", { id: p.id }, undefined, "?status=stuck")).toEqual({ status: 422, body: { error: "Some fields need a change: see the message beside each.", fieldErrors: { status: "Choose one of the offered values." } } });
 
     await call(processApi.DELETE, "DELETE", { id: p.id });
     const events = await database.prisma.auditEvent.findMany({ where: { targetId: p.id }, orderBy: { createdAt: "asc" } });

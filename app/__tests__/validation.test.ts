@@ -206,14 +206,14 @@ describe("plugin source validation (server action and POST /api/sources)", () =>
     const before = await counts();
 
     const result = await createSourceAction(payload);
-    expect(result).toMatchObject({ ok: false, status: 422, error: v("invalid") });
+    expect(result).toMatchObject({ ok: false, status: 422, error: v("fields") });
     if (result.ok) throw new Error("accepted");
     expect(result.fieldErrors[path]).toEqual(message);
 
     const res = await POST(jsonRequest("POST", "/api/sources", payload), routeCtx());
     expect(res.status).toBe(422);
     const body = await res.json();
-    expect(body.error).toBe(v("invalid"));
+    expect(body.error).toBe(v("fields"));
     expect(body.fieldErrors[path]).toEqual(message);
     expect(body.fieldErrors).toEqual(result.fieldErrors);
 
@@ -270,7 +270,7 @@ describe("plugin source validation (server action and POST /api/sources)", () =>
         const { action, status, body } = await tryDuplicate();
         expect(action).toMatchObject({ ok: false, status: 422, fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
         expect(status).toBe(422);
-        expect(body).toEqual({ error: v("invalid"), fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
+        expect(body).toEqual({ error: v("fields"), fieldErrors: { name: e("nameTaken", { name: "dup" }) } });
       } finally {
         errors.mockRestore();
       }

@@ -25,7 +25,7 @@ export const notFound = () => new ExpectedError(404, "errors.notFound");
 
 /** A 422 with one field error, e.g. a name clash found by the database. */
 export const fieldError = (field: string, key: string, values: Record<string, string | number> = {}) =>
-  new ExpectedError(422, "validation.invalid", {}, { [field]: [key, values] });
+  new ExpectedError(422, "validation.fields", {}, { [field]: [key, values] });
 
 export type { FieldErrors };
 

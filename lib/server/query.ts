@@ -16,5 +16,5 @@ export function parseQuery<S extends z.ZodType>(schema: S, request: Request): z.
     const key = issue.path.map(String).join(".");
     if (!(key in fields)) fields[key] = [`validation.${issueKey(issue)}`, {}];
   }
-  throw new ExpectedError(422, "validation.invalid", {}, fields);
+  throw new ExpectedError(422, "validation.fields", {}, fields);
 }

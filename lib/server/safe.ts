@@ -40,7 +40,7 @@ export async function runSafely<S extends Schema, T>(
       // Only failures are translated: a successful call never needs the catalog.
       const t = await requestTranslator();
       const fieldErrors = toFieldErrors(parsed.error, (key, values) => t(`validation.${key}` as never, values as never));
-      return { ok: false, status: 422, error: t("validation.invalid"), fieldErrors };
+      return { ok: false, status: 422, error: t("validation.fields"), fieldErrors };
     }
     return { ok: true, data: await handler(parsed.data as never, user) };
   } catch (err) {

@@ -17,7 +17,7 @@ export async function runPlugin(code: string, version: string | undefined, input
   const checked = prepareInputs(plugin.inputs, inputs, new Map());
   if (!checked.ok) {
     const fields = Object.fromEntries(Object.entries(checked.errors).map(([key, e]) => [`inputs.${key}`, [`editor.inputErrors.${e.key}`, e.values ?? {}] as [string, Record<string, string | number>]]));
-    throw new ExpectedError(422, "validation.invalid", {}, fields);
+    throw new ExpectedError(422, "validation.fields", {}, fields);
   }
   return pool.execute({ ...location, descriptor: plugin, inputs: checked.values, user });
 }
