@@ -3,7 +3,7 @@
  * into node:crypto KeyObjects through JWK: Ed25519, ECDSA on P-256/384/521 and RSA (2048 bits or more). Security
  * keys (sk-*) and certificates are not supported.
  */
-import { createHash, createPublicKey, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { SshFormatError, SshReader } from "./ssh-wire";
 
 const CURVES = { "ecdsa-sha2-nistp256": ["nistp256", "P-256", 32], "ecdsa-sha2-nistp384": ["nistp384", "P-384", 48], "ecdsa-sha2-nistp521": ["nistp521", "P-521", 66] } as const;
