@@ -81,7 +81,7 @@ export function signingConfig(signer: Exclude<Signer, null>): { args: string[]; 
  * Commits `files` in the work tree of a repo made by startGitServer (`<root>/.work/<name>`), signed by `signer`
  * (null: unsigned), optionally with a signed annotated tag, and pushes. Returns the commit SHA.
  */
-export function signedCommit(root: string, name: string, files: Record<string, string>, signer: Signer, opts: { tag?: string; message?: string } = {}): string {
+export function signedCommit(root: string, name: string, files: Record<string, string>, signer: Signer, opts: { tag?: string; message?: string; unsignedCommit?: boolean } = {}): string {
   const work = path.join(root, ".work", name);
   const cfg = signer ? signingConfig(signer) : { args: [], env: {} };
   const git = (...args: string[]) =>
@@ -91,7 +91,7 @@ export function signedCommit(root: string, name: string, files: Record<string, s
     fs.writeFileSync(path.join(work, rel), content);
   }
   git("add", "-A");
-  git("commit", "-q", "--allow-empty", ...(signer ? ["-S"] : []), "-m", opts.message ?? "signed commit");
+  git("commit", "-q", "--allow-empty", ...(signer && !opts.unsignedCommit ? ["-S"] : []), "-m", opts.message ?? "signed commit");
   if (opts.tag) git("tag", ...(signer ? ["-s"] : ["-a"]), opts.tag, "-m", `tag ${opts.tag}`);
   git("push", "-q", "--tags", "-f", "origin", "HEAD:refs/heads/main");
   return git("rev-parse", "HEAD");
