@@ -1,4 +1,5 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { VerifiedSigner } from "@/components/sync/verified-signer";
 import { ActivationFollower } from "@/components/plugins/activation-follower";
 import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
@@ -62,6 +63,7 @@ export default async function PluginsPage() {
                   <li key={s.name} className="flex items-center gap-2">
                     <span className="font-medium">{s.name}</span> <Badge>{s.kind}</Badge>
                     <span className="font-mono text-xs text-zinc-600">{s.revision?.slice(0, 12) ?? "—"}</span>
+                    <VerifiedSigner signer={s.signer} label={t("verified", { name: s.signer?.name ?? "" })} />
                     <StatusBadge status={s.status} />
                   </li>
                 ))}
