@@ -37,7 +37,7 @@ export function SigningKeyForm() {
         <TextField id="key-name" label={t("name")} hint={t("nameHint")} autoComplete="off" error={errorAt(errors, "name")} registration={form.register("name")} />
         <Field label={t("publicKey")} htmlFor="key-public" hint={t("publicKeyHint")} error={keyError}>
           <Textarea id="key-public" rows={4} spellCheck={false} className="font-mono text-xs" aria-invalid={keyError ? true : undefined}
-            aria-describedby={fieldDescribedBy("key-public", { hint: true, error: keyError })} placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… release-bot" {...form.register("publicKey")} />
+            aria-describedby={fieldDescribedBy("key-public", { hint: true, error: keyError })} placeholder={t("publicKeyPlaceholder")} {...form.register("publicKey")} />
         </Field>
       </div>
       <div className="flex justify-end">

@@ -12,7 +12,6 @@ export default async function SigningKeysPage() {
   const me = await pageUser("admin");
   if (!me) return null;
   const [t, format, keys] = await Promise.all([getTranslations("signingKeys"), getFormatter(), findSigningKeys()]);
-  const now = Date.now();
   return (
     <div className="space-y-6">
       <PageHeader title={t("title")} description={t("description")} />
@@ -34,7 +33,7 @@ export default async function SigningKeysPage() {
           </THead>
           <TBody>
             {keys.map((k) => {
-              const expired = k.expiresAt !== null && new Date(k.expiresAt).getTime() <= now;
+              const expired = k.expired;
               return (
                 <TR key={k.id}>
                   <TD className="align-top">

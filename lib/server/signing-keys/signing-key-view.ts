@@ -11,6 +11,8 @@ export interface SigningKeyView {
   publicKey: string;
   userIds: string[];
   expiresAt: string | null;
+  /** Expired when read: the verifier refuses its signatures. */
+  expired: boolean;
   createdBy: string;
   createdAt: string;
 }
@@ -24,6 +26,7 @@ export const toSigningKeyView = (k: SigningKey): SigningKeyView => ({
   publicKey: k.publicKey,
   userIds: k.userIds,
   expiresAt: k.expiresAt?.toISOString() ?? null,
+  expired: k.expiresAt !== null && k.expiresAt.getTime() <= Date.now(),
   createdBy: k.createdBy,
   createdAt: k.createdAt.toISOString(),
 });
