@@ -60,7 +60,7 @@ export default async function PluginsPage() {
               <p className="break-all font-mono text-xs text-zinc-500" data-testid="manifest-digest">{t("manifestDigest", { digest: runtime.manifestSha256! })}</p>
               <ul className="space-y-1">
                 {manifest!.sources.map((s) => (
-                  <li key={s.name} className="flex items-center gap-2">
+                  <li key={s.name} className="flex flex-wrap items-center gap-x-2 gap-y-1">
                     <span className="font-medium">{s.name}</span> <Badge>{s.kind}</Badge>
                     <span className="font-mono text-xs text-zinc-600">{s.revision?.slice(0, 12) ?? "—"}</span>
                     <VerifiedSigner signer={s.signer} label={t("verified", { name: s.signer?.name ?? "" })} />
