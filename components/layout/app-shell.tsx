@@ -30,7 +30,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white">
         {/* Narrower than lg the links get a row of their own, scrolling sideways; the account controls stay on top. */}
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 pt-2 lg:h-14 lg:flex-nowrap lg:pt-0">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 pt-2 lg:h-14 lg:gap-x-3 2xl:gap-x-6 lg:flex-nowrap lg:pt-0">
           <Link href="/" aria-label="Opsflow" className="flex h-10 items-center gap-2 font-semibold">
             <span className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">O</span>
             {/* On a phone the mark alone: the account controls fit beside it. */}
