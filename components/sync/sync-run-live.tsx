@@ -5,6 +5,7 @@ import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn 
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
+import { VerifiedSigner } from "./verified-signer";
 
 type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
@@ -45,7 +46,10 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
             <TR key={r.sourceName}>
               <TD className="font-medium">{r.sourceName}</TD>
               <TD><StatusBadge status={r.status} /></TD>
-              <TD className="font-mono text-xs">{r.revision?.slice(0, 12) ?? "—"}</TD>
+              <TD>
+                <span className="font-mono text-xs">{r.revision?.slice(0, 12) ?? "—"}</span>
+                {r.signer && <div className="mt-1"><VerifiedSigner signer={r.signer} label={t("verified", { name: r.signer.name })} /></div>}
+              </TD>
               <TD>
                 <ul className="space-y-1 text-sm">
                   {(r.sets as SetRow[]).map((s) => (

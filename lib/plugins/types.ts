@@ -3,6 +3,9 @@
  * the stages (sources → sync → cache → loader → registry) take plain data and are tested on their own.
  */
 
+import type { SignaturePolicy } from "./trust/policy";
+import type { Signer } from "./trust/verify-signature";
+
 export type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
 import type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
 
@@ -36,6 +39,8 @@ export interface FetchContext {
    * checked (sources/staging.ts); the rest of the source is ignored. Absent: the whole source.
    */
   submodules?: readonly string[];
+  /** The source's signature policy (git): the fetched commit or tag must be signed by one of these keys. */
+  signature?: SignaturePolicy | null;
 }
 
 export interface FetchResult {
@@ -51,6 +56,8 @@ export interface FetchResult {
   digests?: ReadonlyMap<string, FileDigest>;
   /** Unsafe entries found inside the staged directories and left out: each fails the sets that hold it. */
   rejected?: RejectedPath[];
+  /** Under a signature policy: the allowed key that signed the fetched commit or tag. */
+  signer?: Signer;
 }
 
 /** An entry a fetcher refused to stage: its path from the source root (POSIX) and why. */
@@ -89,7 +96,8 @@ export class PluginSourceError extends Error {
       | "unsafe_path"
       | "module_not_found"
       | "describe"
-      | "integrity",
+      | "integrity"
+      | "signature",
   ) {
     super(message);
     this.name = "PluginSourceError";

@@ -6,7 +6,7 @@ import { findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-eve
 
 export const dynamic = "force-dynamic";
 
-const TYPES = ["source", "cache", "user", "process", "credential"] as const;
+const TYPES = ["source", "cache", "user", "process", "credential", "signing_key"] as const;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   if (!(await pageUser("admin"))) return null;

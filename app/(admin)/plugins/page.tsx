@@ -1,4 +1,5 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { VerifiedSigner } from "@/components/sync/verified-signer";
 import { ActivationFollower } from "@/components/plugins/activation-follower";
 import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
@@ -59,9 +60,10 @@ export default async function PluginsPage() {
               <p className="break-all font-mono text-xs text-zinc-500" data-testid="manifest-digest">{t("manifestDigest", { digest: runtime.manifestSha256! })}</p>
               <ul className="space-y-1">
                 {manifest!.sources.map((s) => (
-                  <li key={s.name} className="flex items-center gap-2">
+                  <li key={s.name} className="flex flex-wrap items-center gap-x-2 gap-y-1">
                     <span className="font-medium">{s.name}</span> <Badge>{s.kind}</Badge>
                     <span className="font-mono text-xs text-zinc-600">{s.revision?.slice(0, 12) ?? "—"}</span>
+                    <VerifiedSigner signer={s.signer} label={t("verified", { name: s.signer?.name ?? "" })} />
                     <StatusBadge status={s.status} />
                   </li>
                 ))}

@@ -32,8 +32,8 @@ export interface SourceKindSpec<
   mergeSecret(input: { settings: S; stored: Record<string, string>; given: Record<string, string>; flags: Record<string, unknown> }): { secret: Record<string, string> } | { missing: string };
   /** One line saying where the source is, credentials masked. */
   location(settings: S, secretSet: boolean): string;
-  /** Settings in the order the sources file writes them; `optional` ones are left out when empty. */
-  fileFields: readonly { name: string; optional?: boolean }[];
+  /** Settings in the order the sources file writes them; `optional` ones are left out when empty (or `omitWhen`). */
+  fileFields: readonly { name: string; optional?: boolean; omitWhen?: string }[];
   /** The form's fields, in order (see KindFormField). */
   form: readonly KindFormField<N>[];
 }

@@ -10,6 +10,8 @@ import { SOURCE_KINDS } from "../sources/specs";
  */
 
 const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/);
+/** The allowed key that signed a git source's revision (signature policy on). */
+export const ZSigner = z.object({ name: z.string(), fingerprint: z.string() });
 export const ZFileEntry = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: ZSha256 });
 export type FileEntry = z.infer<typeof ZFileEntry>;
 
@@ -33,6 +35,8 @@ export const ZSetEntry = z.object({
   modules: z.array(z.object({ entry: z.string(), file: z.string() })),
   plugins: z.array(ZPluginDescriptor.and(z.object({ module: z.string() }))),
   errors: z.array(z.object({ module: z.string(), error: z.string() })),
+  /** The key that signed `revision`, when the source has a signature policy. */
+  signer: ZSigner.optional(),
 });
 export type SetEntry = z.infer<typeof ZSetEntry>;
 
@@ -48,6 +52,7 @@ export const ZManifest = z.object({
       revision: z.string().nullable(),
       status: z.enum(["synced", "reused", "failed"]),
       error: z.string().optional(),
+      signer: ZSigner.optional(),
     }),
   ),
   sets: z.array(ZSetEntry),

@@ -10,6 +10,9 @@ import type { SetLimits } from "../stage/inspect-set";
 import { buildSets } from "./build-sets";
 import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { sameContent, setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
+import { signaturePolicyOf, stillTrusted } from "../trust/policy";
+import type { TrustedKey } from "../trust/signing-key";
+import type { Signer } from "../trust/verify-signature";
 
 export interface SyncSetInput {
   submodule: string;
@@ -38,6 +41,8 @@ export interface SourceResult {
   files: number;
   error?: string;
   sets: SetResult[];
+  /** Under a signature policy: the allowed key that signed the revision (verified by this run, or still trusted). */
+  signer?: Signer;
 }
 
 export type LogLevel = "info" | "warn" | "error";
@@ -65,6 +70,8 @@ export interface SyncOptions {
   /** Fetch and describe, write nothing to the cache. */
   dryRun?: boolean;
   fetchers?: typeof defaultFetchers;
+  /** The signing-key allow-list; each git source's signature policy picks its keys from it. */
+  signingKeys?: readonly TrustedKey[];
   /**
    * Progress and problems. Every failure is exactly one "error" line: a failed source (its sets' carry-overs are
    * "warn"), a failed set in a healthy source, a clash. `set` is the submodule the line is about, if any.
@@ -133,9 +140,14 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     const log = (level: LogLevel, line: string, set?: string) => opts.log(level, line, source.name, set);
     const previousSets = new Map((opts.previous?.sets ?? []).filter((s) => s.source === source.name).map((s) => [s.submodule, s]));
     const result: SourceResult = { name: source.name, kind: source.kind, status: "succeeded", revision: null, durationMs: 0, bytes: 0, files: 0, sets: [] };
-    const reusable = (set: SyncSetInput, revision: string) => {
+    // Under a signature policy, an unchanged revision is reused without fetching only while the key that signed it
+    // is still trusted; otherwise it is fetched and verified again (a key removed from the allow-list fails it).
+    const policy = signaturePolicyOf(source.settings as Record<string, unknown>, opts.signingKeys ?? []);
+    const trustedBefore = policy ? stillTrusted(policy, opts.previous?.sources.find((s) => s.name === source.name)?.signer) : null;
+    const firstSet = manifest.sets.length;
+    const reusable = (set: SyncSetInput, revision: string, verified = !policy || trustedBefore !== null) => {
       const prev = previousSets.get(set.submodule);
-      return prev && prev.status !== "carried_over" && prev.revision === revision && prev.configHash === configHash(set) ? prev : undefined;
+      return verified && prev && prev.status !== "carried_over" && prev.revision === revision && prev.configHash === configHash(set) ? prev : undefined;
     };
     /** A set that failed on its own: one error line. A set of a failed source: a warning (the source's error said why). */
     const keepLastGood = (set: SyncSetInput, reason: string, sourceFailed = false) => {
@@ -154,7 +166,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 
     try {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
-      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l), submodules: submodulesOf(source) };
+      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l), submodules: submodulesOf(source), signature: policy };
       const revision = await revisions[index];
       if (revision !== null) {
         log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
@@ -168,6 +180,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
           result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
         }
         result.status = "reused";
+        if (trustedBefore) result.signer = trustedBefore;
         log("info", `revision ${revision.slice(0, 12)} unchanged: reusing ${source.sets.length} set(s) without fetching`);
       } else {
         const dir = path.join(opts.workDir, `${index}`);
@@ -176,12 +189,13 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         result.revision = fetched.revision;
         result.bytes = fetched.bytes;
         result.files = fetched.files;
+        if (fetched.signer) result.signer = fetched.signer;
         log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
-        const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision), dir, fetched, known, log);
+        const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision, true), dir, fetched, known, log);
         source.sets.forEach((set, i) => {
           const outcome = built[i];
           if (!outcome) {
-            const prev = reusable(set, fetched.revision)!;
+            const prev = reusable(set, fetched.revision, true)!;
             manifest.sets.push({ ...prev, status: "reused", reason: undefined });
             result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
           } else if (outcome.ok) {
@@ -199,6 +213,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
       for (const set of source.sets) keepLastGood(set, result.error, true);
     }
 
+    // The sets this run synced or reused carry the revision's signer; a kept last good copy keeps its own.
+    for (const set of manifest.sets.slice(firstSet)) if (set.status !== "carried_over") set.signer = result.signer;
     const failedSets = result.sets.filter((s) => s.status === "failed" || s.status === "carried_over").length;
     if (result.error || (failedSets > 0 && failedSets === result.sets.length)) result.status = "failed";
     else if (failedSets > 0) result.status = "partial";
@@ -209,6 +225,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
       revision: result.revision,
       status: result.status === "failed" ? "failed" : result.status === "reused" ? "reused" : "synced",
       ...(result.error ? { error: result.error } : {}),
+      ...(result.signer ? { signer: result.signer } : {}),
     });
     results.push(result);
     opts.onSource?.(result);

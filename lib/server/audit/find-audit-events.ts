@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "../../db";
 
 export const ZAuditFilter = z.object({
-  targetType: z.enum(["source", "cache", "user", "session", "process", "credential"]).optional().catch(undefined),
+  targetType: z.enum(["source", "cache", "user", "session", "process", "credential", "signing_key"]).optional().catch(undefined),
   target: z.string().trim().max(64).optional().catch(undefined),
   take: z.coerce.number().int().min(1).max(500).default(200).catch(200),
 });

@@ -4,7 +4,7 @@ import type { Prisma } from "@prisma/client";
 export interface AuditEntry {
   actor: string;
   action: string;
-  targetType: "source" | "cache" | "user" | "session" | "generation" | "process" | "credential";
+  targetType: "source" | "cache" | "user" | "session" | "generation" | "process" | "credential" | "signing_key";
   targetId?: string | null;
   targetName?: string | null;
   /** What changed. Callers pass views (never raw input), so no secret value can reach this. */

@@ -55,7 +55,7 @@ export function envNameFor(...parts: string[]): string {
  */
 function settingsOf(kind: string, settings: Record<string, unknown>): Record<string, unknown> {
   const fields = specOf(kind)?.fileFields ?? [];
-  return Object.fromEntries(fields.filter((f) => settings[f.name] !== undefined && !(f.optional && settings[f.name] === "")).map((f) => [f.name, settings[f.name]]));
+  return Object.fromEntries(fields.filter((f) => settings[f.name] !== undefined && !(f.optional && (settings[f.name] === "" || settings[f.name] === f.omitWhen))).map((f) => [f.name, settings[f.name]]));
 }
 
 /** "secretAccessKey" → ["SECRET", "ACCESS", "KEY"] (the placeholder's words). */

@@ -177,7 +177,7 @@ async function execute(
         opts.onSource?.(result);
         recordSyncSource(result);
         const { sets, name, ...rest } = result;
-        const row = { runId, sourceName: name, ...rest, error: rest.error ?? null, sets: sets as never, position: position++ };
+        const row = { runId, sourceName: name, ...rest, error: rest.error ?? null, sets: sets as never, signer: rest.signer as never, position: position++ };
         record(`the result of source ${name}`, () => prisma.syncSourceResult.create({ data: row }));
       },
     });

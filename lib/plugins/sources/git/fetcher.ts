@@ -27,6 +27,7 @@ import {
 import { Staging } from "../staging";
 import { PackReader, parseTree, type TreeEntry } from "./pack";
 import { refCandidates, resolveRemoteRef, SHA_RE, withRemote } from "./remote";
+import { verifyFetched } from "./verify-fetched";
 
 export { refCandidates } from "./remote";
 
@@ -179,10 +180,13 @@ export const gitFetcher: SourceFetcher<"git"> = {
         if (!head) throw new PluginSourceError("the git repository is empty", "not_found");
         op.throwIfAborted();
         const fetchedMs = Date.now() - started;
+        // Under a signature policy nothing is written before the commit (or the tag the ref names) is verified.
+        const signer = ctx.signature ? await verifyFetched(gitdir, cache, head, ref, ctx.signature) : undefined;
+        if (signer) ctx.log(`git: ${head.slice(0, 12)} is signed by ${signer.name} (${signer.fingerprint})`);
         const { oid: commit, commit: c } = await git.readCommit({ fs, gitdir, oid: head, cache });
         const { files, bytes, digests, rejected } = await writeTree(gitdir, cache, c.tree, ctx, op);
         ctx.log(`git: ${commit} fetched in ${fetchedMs} ms, ${files} files / ${bytes} bytes written in ${Date.now() - started - fetchedMs} ms`);
-        return { revision: commit, files, bytes, digests, rejected };
+        return { revision: commit, files, bytes, digests, rejected, ...(signer ? { signer } : {}) };
       },
       () => fsp.rm(gitdir, { recursive: true, force: true }),
     );
