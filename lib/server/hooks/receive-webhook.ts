@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { lineLogger } from "../../log";
 import { decryptSecret } from "../../secrets";
-import { ExpectedError, isUniqueViolation, unauthorized } from "../errors";
+import { ExpectedError, isUniqueViolation } from "../errors";
 import { readRawBody } from "../http/read-body";
 import { parseSettings } from "../sources/source-view";
 import { drainHookQueue, enqueueHookSync } from "./hook-queue";
@@ -48,7 +48,7 @@ export async function receiveWebhook(sourceRef: string, request: Request): Promi
     log("error", `the webhook secret of source ${source?.name} cannot be decrypted (APP_SECRET changed?): set it again`);
   }
   const valid = headers ? verifySignature(headers.host, headers.signature, secret ?? DUMMY_SECRET, body) : false;
-  if (!source || !secret || !headers || !valid) throw unauthorized();
+  if (!source || !secret || !headers || !valid) throw new ExpectedError(401, "hooks.unauthorized");
 
   const kind = eventKind(headers.host, headers.event);
   if (kind === "ping") return { httpStatus: 200, body: { status: "pong" }, drained: null };
