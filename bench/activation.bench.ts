@@ -10,9 +10,10 @@
  * Both need PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fmt, median, tmpDir, type Result } from "./lib";
+import { fmt, median, readFiles, tmpDir, type Result } from "./lib";
 
 process.env.TEST_DATABASE_URL ??= process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 process.env.LOG_LEVEL ??= "warn";
@@ -116,6 +117,84 @@ export async function p14(runs: number): Promise<Result> {
   }
 }
 
-export async function p13(_runs: number): Promise<Result> {
-  throw new Error("P13: not yet");
+
+const HOOK_SECRET = "bench-webhook-secret-0123456789";
+
+export async function p13(runs: number): Promise<Result> {
+  const trials = Math.max(10, runs);
+  const { createTestDatabase } = await import("../lib/test/database");
+  const { startSync } = await import("../lib/server/sync/start-sync");
+  const { receiveWebhook } = await import("../lib/server/hooks/receive-webhook");
+  const { encryptSecret } = await import("../lib/secrets");
+  const { startGitServer } = await import("../lib/plugins/__fixtures__/git-server");
+  process.env.DATA_DIR = tmpDir("p13-data");
+  const database = await createTestDatabase();
+  const git = await startGitServer();
+  const files = readFiles(path.resolve("examples/plugins"));
+  const test1 = "custom_plugins/collections/test1.js";
+  try {
+    const { url } = await git.createRepo("plugins", files);
+    const source = await database.prisma.pluginSource.create({
+      data: {
+        name: "pushed",
+        kind: "git",
+        settings: { url, ref: "main", username: "" },
+        webhookSecret: encryptSecret(HOOK_SECRET),
+        pluginSets: { create: [{ submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1"] }] },
+      },
+    });
+    const first = (await (await startSync({ trigger: "cli", actor: "bench", activate: true })).done)!.generation!;
+    const cluster = await instances(database.url!, true);
+    const active = async () => (await database.prisma.generation.findFirstOrThrow({ where: { status: "active" } })).id;
+    let n = 0;
+    /** Push a new version of the plugin, then `trigger` a sync; ms until all instances serve the new generation. */
+    const trial = async (trigger: (sha: string) => Promise<void>) => {
+      const t0 = Date.now();
+      const sha = await git.commit("plugins", { [test1]: files[test1].replace('version: "1.0.0"', `version: "1.0.${++n}"`) });
+      await trigger(sha);
+      const gen = await active();
+      return (await cluster.allServe(gen, t0)) - t0;
+    };
+    const hook = async (sha: string) => {
+      const body = JSON.stringify({ ref: "refs/heads/main", before: "0".repeat(40), after: sha, repository: { name: "plugins" } });
+      const signature = `sha256=${createHmac("sha256", HOOK_SECRET).update(body).digest("hex")}`;
+      const request = new Request(`http://localhost/api/hooks/${source.id}`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID(), "x-hub-signature-256": signature },
+      });
+      const received = await receiveWebhook(source.id, request);
+      if (received.body.status !== "queued") throw new Error(`P13: delivery answered ${JSON.stringify(received.body)}`);
+      await received.drained;
+    };
+    const syncNow = async () => {
+      await (await startSync({ trigger: "admin", actor: "bench", only: ["pushed"], activate: true })).done;
+    };
+    try {
+      await cluster.allServe(first, 0);
+      const pushed: number[] = [];
+      const direct: number[] = [];
+      for (let t = 0; t < trials; t++) {
+        pushed.push(await trial(hook));
+        direct.push(await trial(syncNow));
+      }
+      const value = median(pushed);
+      const baseline = median(direct);
+      return {
+        id: "P13",
+        measure: `git push + signed GitHub delivery → new plugin version served by all ${INSTANCES} instances on PostgreSQL (ms, median of ${trials}); baseline: push + "Sync now" of that source`,
+        value,
+        baseline,
+        unit: "ms",
+        verdict: `median ${fmt(value, 0)} ms (target ≤ 3000 ms); push + Sync now ${fmt(baseline, 0)} ms; ratio ${fmt(value / baseline, 2)}×`,
+        pass: value <= 3000,
+        notes: `webhook [${pushed.map((x) => fmt(x, 0)).join(", ")}] ms, max ${fmt(Math.max(...pushed), 0)}; Sync now [${direct.map((x) => fmt(x, 0)).join(", ")}] ms`,
+      };
+    } finally {
+      await cluster.close();
+    }
+  } finally {
+    await git.close();
+    await database.close();
+  }
 }

@@ -55,9 +55,9 @@ function delivery(host: Host, body: string, opts: { secret?: string; event?: str
 const pushBody = (after: string, ref = "refs/heads/main") => JSON.stringify({ ref, before: "0".repeat(40), after, repository: { name: "plugins" } });
 
 /** What a git host sends: no cookie, another origin's headers are irrelevant (it is no browser). */
-async function deliver(sourceId: string, body: string | Uint8Array, headers: Record<string, string>) {
+async function deliver(sourceId: string, body: string, headers: Record<string, string>) {
   const request = new Request(`http://localhost/api/hooks/${sourceId}`, { method: "POST", body, headers: { "content-type": "application/json", "user-agent": "GitHub-Hookshot/test", ...headers } });
-  const res = await hookApi.POST(request, routeCtx({ source: sourceId }));
+  const res = await hookApi.POST(request, { params: Promise.resolve({ source: sourceId }) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
