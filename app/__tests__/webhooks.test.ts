@@ -7,6 +7,7 @@ import * as hookApi from "@/app/api/hooks/[source]/route";
 import * as sourcesApi from "@/app/api/sources/route";
 import * as sourceApi from "@/app/api/sources/[id]/route";
 import { startGitServer, type GitServer } from "@/lib/plugins/__fixtures__/git-server";
+import { captureLogs } from "@/lib/log";
 import { acquireLease, releaseLease } from "@/lib/server/sync/lease";
 import { jsonRequest, routeCtx, signInAs, signOut } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
@@ -190,6 +191,11 @@ describe("deliveries", () => {
     expect(first).toEqual({ status: 202, body: { status: "ignored", reason: "up-to-date", source: "pushed" } });
     const replay = await deliver(sourceId, body, headers);
     expect(replay).toEqual({ status: 409, body: { error: "This delivery was already received." } });
+    // Remembered with an expiry: once it has passed, the id is forgotten (and the row removed).
+    await database.prisma.webhookDelivery.updateMany({ where: { deliveryId: "replayed-delivery-1" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const again = await deliver(sourceId, pushBody(head), delivery("github", pushBody(head), { id: "replayed-delivery-1" }));
+    expect(again.status).toBe(202);
+    expect(await database.prisma.webhookDelivery.count({ where: { deliveryId: "replayed-delivery-1", expiresAt: { lt: new Date() } } })).toBe(0);
     const issue = JSON.stringify({ action: "opened" });
     expect(await deliver(sourceId, issue, delivery("github", issue, { event: "issues" }))).toEqual({ status: 400, body: { error: "Event “issues” is not handled: send push events only." } });
     expect(await deliver(sourceId, issue, delivery("gitlab", issue, { event: "Issue Hook" }))).toMatchObject({ status: 400 });
@@ -244,5 +250,26 @@ describe("deliveries", () => {
     const run = await prisma.syncRun.findFirstOrThrow({ where: { trigger: "webhook" }, orderBy: { startedAt: "desc" }, include: { results: true } });
     expect(run.results[0].revision).toBe(last);
     head = last;
+  }, 60_000);
+
+  it("never writes the secret or a signature to the process log or a run's log", async () => {
+    const logs = captureLogs("debug");
+    try {
+      const sha = await git.commit("plugins", { "custom_plugins/logged.txt": "logged" });
+      const body = pushBody(sha);
+      const headers = delivery("github", body);
+      expect((await deliver(sourceId, body, headers)).body.status).toBe("queued");
+      await deliver(sourceId, body, delivery("gitlab", body, { secret: `${SECRET}-wrong` }));
+      await settled();
+      head = sha;
+      const raw = logs.raw();
+      expect(raw).toContain("webhook of source pushed");
+      for (const secret of [SECRET, headers["x-hub-signature-256"].slice(7)]) {
+        expect(raw).not.toContain(secret);
+        expect(JSON.stringify(await database.prisma.syncLog.findMany())).not.toContain(secret);
+      }
+    } finally {
+      logs.stop();
+    }
   }, 60_000);
 });

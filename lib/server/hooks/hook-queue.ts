@@ -43,9 +43,11 @@ export async function drainHookQueue(sourceId: string, name: string, waitMs = 20
       const taken = await prisma.$queryRaw<{ requested: string | null }[]>`
         UPDATE "WebhookState" SET "queuedAt" = NULL, "updatedAt" = now() WHERE "sourceId" = ${sourceId} RETURNING "requested"`;
       log("info", `webhook of source ${name}: sync run ${runId} started`);
-      await done;
+      const outcome = await done;
+      // A failed sync lets the same commit be queued again (a delivery redone by hand); after a good one the commit
+      // stays "requested", so a late delivery of it is coalesced even before the run's revision is recorded.
       const ranFor = taken[0]?.requested ?? null;
-      if (ranFor) {
+      if (ranFor && (!outcome || outcome.runStatus === "failed")) {
         await prisma.$executeRaw`
           UPDATE "WebhookState" SET "requested" = NULL, "updatedAt" = now()
            WHERE "sourceId" = ${sourceId} AND "queuedAt" IS NULL AND "requested" = ${ranFor}`;
