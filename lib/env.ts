@@ -59,6 +59,8 @@ const ZEnv = z.object({
   SYNC_DESCRIBE_TIMEOUT_MS: whole(100, 3_600_000),
   SYNC_SET_CONCURRENCY: whole(1, 64),
   PLUGIN_POLL_INTERVAL_MS: whole(500, 3_600_000),
+  PLUGIN_LISTEN_ACTIVATIONS: flag,
+  WEBHOOK_MAX_BODY_BYTES: whole(1024, 26_214_400),
   PLUGIN_RUNTIME_DIR: text,
   PLUGIN_TIMEOUT_MS: whole(100, 3_600_000),
   PLUGIN_HEAP_MB: whole(16, 16_384),
@@ -194,6 +196,10 @@ export const env = {
   keepGenerations: () => readEnv().SYNC_KEEP_GENERATIONS ?? 5,
   leaseTtlMs: () => readEnv().SYNC_LEASE_TTL_MS ?? 60_000,
   pollIntervalMs: () => readEnv().PLUGIN_POLL_INTERVAL_MS ?? 5000,
+  /** PostgreSQL: follow activations through LISTEN/NOTIFY besides the poll (default on; 0 = poll only). */
+  listenActivations: () => readEnv().PLUGIN_LISTEN_ACTIVATIONS ?? true,
+  /** Largest webhook request body accepted by POST /api/hooks/{source} (default 1 MiB). */
+  webhookMaxBodyBytes: () => readEnv().WEBHOOK_MAX_BODY_BYTES ?? 1_048_576,
   /** Where this instance materialises generations (local disk): default <DATA_DIR>/runtime. */
   runtimeDir: () => path.resolve(/*turbopackIgnore: true*/ readEnv().PLUGIN_RUNTIME_DIR || path.join(env.dataDir(), "runtime")),
   /** The committed migrations (default prisma/migrations under the working directory). */

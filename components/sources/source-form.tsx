@@ -16,6 +16,7 @@ import { PluginSetFields } from "./plugin-set-fields";
 import { SourcePreviewCard } from "./source-preview";
 import { KindFields } from "./kind-fields";
 import { toFormValues, toPayload, type SourceFormValues } from "./source-values";
+import { WebhookFields } from "./webhook-fields";
 
 /**
  * Create/edit form of a plugin source. Validates with the same zod schema as the server (the server passes its
@@ -111,6 +112,8 @@ export function SourceForm({
               secretSet={Boolean(source?.secretSet && source.kind === kind)} allowHttp={allowHttp} />
           </CardBody>
         </Card>
+
+        {kind === "git" && <WebhookFields sourceId={source?.id} secretSet={Boolean(source?.webhookSecretSet)} register={register} errors={errors} />}
 
         <Card>
           <CardHeader title={tp("title")} description={tp("description")} />

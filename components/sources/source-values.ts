@@ -13,6 +13,9 @@ export type SourceFormValues = {
   enabled: boolean;
   kind: SourceKind;
   pluginSets: { submodule: string; version: string; importModules: string }[];
+  /** Sync on push (git): write-only, blank keeps the stored secret. */
+  webhookSecret: string;
+  clearWebhookSecret: boolean;
 } & { [F in SourceFormFieldName]: string | boolean };
 
 const ALL_FIELDS: readonly KindFormField[] = Object.values(SOURCE_SPECS).flatMap((s): readonly KindFormField[] => s.form);
@@ -40,7 +43,8 @@ export function kindFormValues(fields: readonly KindFormField[], settings: Recor
 
 export function toPayload(v: SourceFormValues): TSourceInput {
   const spec = specOf(v.kind) ?? SOURCE_SPECS.git;
-  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, kind: v.kind, ...kindPayload(spec.form, v) } as TSourceInput;
+  const webhook = v.kind === "git" ? { ...(v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}), clearWebhookSecret: Boolean(v.clearWebhookSecret) } : {};
+  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, kind: v.kind, ...kindPayload(spec.form, v), ...webhook } as TSourceInput;
 }
 
 export function toFormValues(view?: SourceView): SourceFormValues {
@@ -52,5 +56,7 @@ export function toFormValues(view?: SourceView): SourceFormValues {
     // Every kind's fields; a field several kinds share (username) takes the stored source's value.
     ...(kindFormValues(ALL_FIELDS, view?.settings) as { [F in SourceFormFieldName]: string | boolean }),
     pluginSets: (view?.pluginSets ?? []).map((p) => ({ ...p, importModules: p.importModules.join(", ") })),
+    webhookSecret: "",
+    clearWebhookSecret: false,
   };
 }

@@ -33,6 +33,13 @@ const common = {
   description: ZDescription,
   enabled: z.boolean().default(true),
   pluginSets: z.array(ZPluginSetInput).max(100, { error: "sets_too_many" }).default([]),
+  // --- sync on push (issue 18): git sources only; write-only like the token (blank keeps the stored one) ---
+  webhookSecret: z
+    .string()
+    .max(256, { error: "too_long" })
+    .optional()
+    .refine((v) => !v || v.length >= 16, { error: "webhook_secret_short" }),
+  clearWebhookSecret: z.boolean().default(false),
 };
 
 /** One member of the union: the common fields, the kind's name, the kind's own fields (its spec). */
@@ -53,6 +60,7 @@ export function sourceInputSchema(policy: UrlPolicy) {
     .superRefine((source, ctx) => {
       const problem = (SOURCE_SPECS[source.kind] as unknown as SourceKindSpec).check?.(source as never);
       if (problem) ctx.addIssue({ code: "custom", message: problem.key, path: [problem.field] });
+      if (source.webhookSecret && source.kind !== "git") ctx.addIssue({ code: "custom", message: "webhook_git_only", path: ["webhookSecret"] });
       const seen = new Set<string>();
       source.pluginSets.forEach((set, i) => {
         if (seen.has(set.submodule)) {

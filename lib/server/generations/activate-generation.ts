@@ -3,6 +3,7 @@ import type { GenerationStatus } from "@prisma/client";
 import { db } from "../../db";
 import { recordAudit } from "../audit/record-audit";
 import { ExpectedError, notFound } from "../errors";
+import { notifyActivation } from "../runtime/activation-listener";
 import { reloadRuntimeIfServing } from "../runtime/runtime";
 import { activationState, type ActivationState } from "../runtime/status";
 import { whyUnreadable } from "./check-readable";
@@ -19,7 +20,7 @@ export type ActivationView = GenerationView & { activation: ActivationState };
  * activates what it built (release, plugins:sync, the first start, "Sync now"). First it checks that the generation
  * can be loaded (its manifest in the cache, or a verified copy here): 409 with the reason otherwise. A process that
  * serves plugins (the server) then starts switching to it without waiting for the load; other instances, and a
- * server beside a CLI, follow within their poll interval. Rolling back is activating the previous generation again.
+ * server beside a CLI, follow on the notification (PostgreSQL) or within their poll interval. Rolling back is activating the previous generation again.
  */
 export async function activateGeneration(id: number, actor: string): Promise<ActivationView> {
   const prisma = await db();
@@ -42,6 +43,8 @@ export async function activateGeneration(id: number, actor: string): Promise<Act
       targetName: `generation ${id}`,
       summary: { from: previous?.id ?? null, to: id },
     });
+    // PostgreSQL delivers it to every instance's listener when this transaction commits (and only then).
+    await notifyActivation(tx, id);
   });
   reloadRuntimeIfServing(id);
   const activation = activationState(); // as accepted: the load may finish before the view is read

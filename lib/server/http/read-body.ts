@@ -12,6 +12,22 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * the limit is refused before reading anything. Bytes that are not UTF-8, or text that is not JSON → 400.
  */
 export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const body = await readRawBody(request, limit);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new ExpectedError(400, "errors.malformedJson");
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ExpectedError(400, "errors.malformedJson");
+  }
+}
+
+/** The request body's bytes, at most `limit` (413 past it, enforced while reading; see readJsonBody). */
+export async function readRawBody(request: Request, limit: number): Promise<Buffer> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw new ExpectedError(413, "errors.tooLarge");
   const chunks: Uint8Array[] = [];
@@ -30,15 +46,5 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
       chunks.push(value);
     }
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new ExpectedError(400, "errors.malformedJson");
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ExpectedError(400, "errors.malformedJson");
-  }
+  return Buffer.concat(chunks);
 }

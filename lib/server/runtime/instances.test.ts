@@ -39,6 +39,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("two instances on one PostgreSQL
         DATABASE_URL: database.url!,
         PLUGIN_RUNTIME_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "opsflow-inst-runtime-")),
         PLUGIN_POLL_INTERVAL_MS: String(POLL_MS),
+        // The poll alone (the fallback): activation-notify.test.ts tests the notifications.
+        PLUGIN_LISTEN_ACTIVATIONS: "0",
         NODE_ENV: "development",
       },
       stdio: ["ignore", "pipe", "inherit"],

@@ -13,6 +13,7 @@ import { buildRegistry, type Registry } from "../../plugins/registry/registry";
 import { hostsRefused } from "../../plugins/host/confinement";
 import type { ExecutionPool } from "../../plugins/host/pool";
 import { openOwnCache } from "../cache/check-cache-owner";
+import { startActivationListener, stopActivationListener } from "./activation-listener";
 import { CACHE_UNREACHABLE, followCache } from "./cache-state";
 import { hostSettings } from "./host-settings";
 import { newPool } from "./new-pool";
@@ -273,7 +274,10 @@ function setStatus(rt: Runtime, activeInDb: number | null, problem: string | nul
 
 const log = lineLogger({ component: "runtime" });
 
-/** Loads the active generation, then polls the DB so activations on other instances are followed. */
+/**
+ * Loads the active generation, then follows activations on other instances: at once through PostgreSQL's
+ * notifications (activation-listener.ts), and by polling the DB as the fallback (the only way on PGlite).
+ */
 export function startRuntime(): void {
   hostSettings(); // checks the plugin variables and says once what confinement plugin code gets here
   setPoolStatsProvider(() => {
@@ -283,9 +287,12 @@ export function startRuntime(): void {
   void reloadRuntime();
   g.__opsflowRuntimePoll ??= setInterval(() => void reloadRuntime(), env.pollIntervalMs());
   g.__opsflowRuntimePoll.unref();
+  // A load under way may have read the active generation before this notification: another one follows it.
+  if (env.listenActivations()) startActivationListener(() => void (g.__opsflowRuntimeLoading ?? Promise.resolve()).then(() => reloadRuntime()));
 }
 
 export function stopRuntime(): void {
   if (g.__opsflowRuntimePoll) clearInterval(g.__opsflowRuntimePoll);
   g.__opsflowRuntimePoll = undefined;
+  void stopActivationListener();
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
-import { sealSecrets } from "../../secrets";
+import { encryptSecret, sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, isUniqueViolation, notFound } from "../errors";
@@ -21,10 +21,20 @@ function auditable(view: SourceView) {
  */
 const nextSecret = (input: TSource, stored: { kind: string; secret: string | null } | null): string | null => sealSecrets(mergeSecrets(input, stored));
 
+/**
+ * The webhook secret's envelope to store after `input` (sync on push, git sources only): a given value replaces
+ * the stored one, "clear" removes it, blank keeps it (the sources file carries none: its sources keep theirs).
+ */
+function nextWebhookSecret(input: TSource, stored: string | null): string | null {
+  if (input.kind !== "git") return null;
+  if (input.webhookSecret) return encryptSecret(input.webhookSecret);
+  return input.clearWebhookSecret ? null : stored;
+}
+
 /** The columns a create and an update write alike (plugin sets and managedBy are handled by each). */
-function rowFields(input: TSource, secret: string | null) {
+function rowFields(input: TSource, secret: string | null, webhookSecret: string | null) {
   const { settings } = splitSourceInput(input);
-  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret };
+  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret, webhookSecret };
 }
 
 /** Runs `fn` in the reconciler's transaction when it writes, else in a new one. */
@@ -42,7 +52,7 @@ export async function createSource(input: TSource, actor: string, write?: FileWr
     return await inTransaction(write, async (tx) => {
       const row = await tx.pluginSource.create({
         data: {
-          ...rowFields(input, secret),
+          ...rowFields(input, secret, nextWebhookSecret(input, null)),
           managedBy: write?.managedBy ?? null,
           pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
         },
@@ -83,7 +93,7 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
       const row = await tx.pluginSource.update({
         where: { id },
         data: {
-          ...rowFields(input, secret),
+          ...rowFields(input, secret, nextWebhookSecret(input, before.webhookSecret)),
           ...(write ? { managedBy: write.managedBy } : {}),
         },
         include: { pluginSets: true },
@@ -91,6 +101,9 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
       const view = toSourceView(row);
       const changes: Record<string, unknown> = diffViews(auditable(toSourceView(before)), auditable(view));
       delete changes.secretSet;
+      delete changes.webhookSecretSet;
+      if (input.webhookSecret && input.kind === "git") changes.webhookSecret = before.webhookSecret ? "changed" : "set";
+      else if (before.webhookSecret && !row.webhookSecret) changes.webhookSecret = "cleared";
       if (write) {
         const change = exactSecretChange(before.secret, mergeSecrets(input, null));
         if (change) changes.secret = change;

@@ -24,6 +24,8 @@ export interface SourceView {
   enabled: boolean;
   settings: SourceSettings;
   secretSet: boolean;
+  /** Sync on push: a webhook secret is stored (the secret itself never leaves the server). */
+  webhookSecretSet: boolean;
   /** "file:<path>" when declared in PLUGIN_SOURCES_FILE (read-only in the UI). */
   managedBy: string | null;
   pluginSets: { submodule: string; version: string; importModules: string[] }[];
@@ -57,6 +59,7 @@ export function toSourceView(row: PluginSource & { pluginSets: PluginSet[] }): S
     enabled: row.enabled,
     settings: parseSettings(row),
     secretSet: row.secret !== null,
+    webhookSecretSet: row.webhookSecret !== null,
     managedBy: row.managedBy,
     pluginSets: [...row.pluginSets]
       .sort((a, b) => a.position - b.position)
@@ -77,7 +80,7 @@ export function splitSourceInput(input: TSource): { settings: Prisma.InputJsonOb
   const settings = spec.settings.parse(fields) as Prisma.InputJsonObject;
   const secret: Record<string, string> = {};
   for (const f of spec.secretFields) if (typeof fields[f] === "string" && fields[f] !== "") secret[f] = fields[f] as string;
-  const known = new Set(["name", "kind", "description", "enabled", "pluginSets", ...Object.keys(settings), ...spec.secretFields]);
+  const known = new Set(["name", "kind", "description", "enabled", "pluginSets", "webhookSecret", "clearWebhookSecret", ...Object.keys(settings), ...spec.secretFields]);
   const flags = Object.fromEntries(Object.entries(fields).filter(([k]) => !known.has(k)));
   return { settings, secret, flags };
 }
