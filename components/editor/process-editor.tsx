@@ -263,7 +263,9 @@ function Editor({ process, userId, latestRun, footer, save: saveAction, startRun
 
       <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-[16rem_minmax(0,1fr)_22rem]">
         <SideDrawer side="left" open={pickerOpen} onClose={() => setPickerOpen(false)} label={t("picker.region")} closeLabel={tr("closePicker")} className="xl:h-[640px] xl:overflow-visible xl:bg-transparent xl:p-0">
-          <NodePicker catalog={catalog} locale={locale} searchRef={searchRef} userId={userId} onAdd={(code, v) => void addNode(code, v)} />
+          <div className="min-h-0 flex-1">
+            <NodePicker catalog={catalog} locale={locale} searchRef={searchRef} userId={userId} onAdd={(code, v) => void addNode(code, v)} />
+          </div>
         </SideDrawer>
         <FlowCanvas
           canvasRef={canvasRef}

@@ -33,7 +33,7 @@ export function SideDrawer({ open, onClose, side, label, closeLabel, className, 
         data-testid={testId}
         data-open={open || undefined}
         onKeyDown={(e) => {
-          if (e.key === "Escape" && open) {
+          if (e.key === "Escape" && open && !e.defaultPrevented) {
             e.stopPropagation();
             onClose();
           }
