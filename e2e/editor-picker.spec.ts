@@ -118,7 +118,13 @@ for (const lang of LANGS) {
         expect(await page.evaluate(pageOverflow)).toBeLessThanOrEqual(0);
         await shot(page, `editor-four-nodes-${lang.id}-${width}`);
 
-        // Recently used: the four, newest first, kept in this browser for this user across a reload.
+        // A draft: Test 1's required Message is empty; it saves, lists the problem, and Run and Test node are refused with the reason.
+        await page.getByRole("button", { name: m("editor.save"), exact: true }).click();
+        await expect(page.getByTestId("editor-notice")).toContainText(m("editor.savedDraft").split("{")[0].trim());
+        await expect(page.getByRole("button", { name: m("editor.run"), exact: true })).toBeDisabled();
+        await expect(page.getByTestId("run-blocked")).toContainText(m("editor.cannotRun").split("{")[0].trim());
+        await expect(page.getByTestId("run-blocked")).toContainText(N.test1);
+        // Recently used: the four, newest first, kept in this browser for this user across a reload (of the saved draft).
         await page.reload();
         await openPicker();
         const recent = list.getByRole("option", { name: new RegExp(`^${m("nodePicker.recent")} - `) });
@@ -127,12 +133,6 @@ for (const lang of LANGS) {
         await expect(recent.last()).toHaveAccessibleName(/\(cus_test_1\)$/);
         if (!wide) await picker.getByRole("button", { name: m("editorLayout.closePicker") }).click();
 
-        // A draft: Test 1's required Message is empty; it saves, lists the problem, and Run and Test node are refused with the reason.
-        await page.getByRole("button", { name: m("editor.save"), exact: true }).click();
-        await expect(page.getByTestId("editor-notice")).toContainText(m("editor.savedDraft").split("{")[0].trim());
-        await expect(page.getByRole("button", { name: m("editor.run"), exact: true })).toBeDisabled();
-        await expect(page.getByTestId("run-blocked")).toContainText(m("editor.cannotRun").split("{")[0].trim());
-        await expect(page.getByTestId("run-blocked")).toContainText(N.test1);
         const refused = await page.request.post(`/api/processes/${id}/runs`, { data: {} });
         expect(refused.status()).toBe(422);
         await flowNode(page, N.test1).click();
