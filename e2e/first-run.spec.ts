@@ -2,7 +2,7 @@ import path from "node:path";
 import { expect, test, type Page } from "./fixtures/test";
 import { E2E_ADMIN, shot } from "./fixtures/helpers";
 import { startApp, type AppServer } from "./fixtures/app-server";
-import { LANGS, msg, pageOverflow, type Lang } from "./fixtures/catalog";
+import { LANGS, msg, overflowing, pageOverflow, type Lang } from "./fixtures/catalog";
 
 /**
  * The first-run guide on an empty install (a server of its own: no example source, no sync on start), in English
@@ -31,8 +31,9 @@ async function lookAt(page: Page, lang: Lang, step: string, done: string[]) {
       if (done.includes(key)) await expect(guide.getByTestId(`first-run-${key}`)).toHaveAttribute("data-done", "true");
       else await expect(guide.getByTestId(`first-run-${key}`)).not.toHaveAttribute("data-done");
     }
-    expect(await page.evaluate(pageOverflow)).toBeLessThanOrEqual(0);
     await shot(page, `first-run-${lang}-${step}-${width}`);
+    const wider = await page.evaluate(pageOverflow);
+    expect(wider, `${width} px: wider by ${wider} px: ${(await page.evaluate(overflowing)).join("; ")}`).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }

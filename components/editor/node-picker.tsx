@@ -169,6 +169,8 @@ export function NodePicker({
         data-count={matches.length}
         className="relative min-h-0 flex-1 overflow-y-auto rounded-md border border-zinc-200 bg-white"
       >
+        {/* Only once the list is here (never in the server's HTML: the CSP refuses style attributes there). */}
+        {catalog.status === "ready" && (
         <div style={{ height: virtual.getTotalSize() }} className="relative w-full">
           {virtual.getVirtualItems().map((item) => {
             const r = rows[item.index];
@@ -232,6 +234,7 @@ export function NodePicker({
             );
           })}
         </div>
+        )}
       </div>
     </div>
   );

@@ -32,6 +32,8 @@ export function UpstreamOutputs({ references, target, onInsert }: { references: 
               <button
                 type="button"
                 disabled={!target}
+                // The input keeps the focus (and shows no "left the field" error that would move this button).
+                onMouseDown={(e) => e.preventDefault()}
                 onClick={() => onInsert(o.node.nodeId, o.key)}
                 aria-label={t("insert", { node: o.node.title, output: o.key, field: target ?? "" })}
                 className="flex w-full min-w-0 flex-col items-start rounded-md border border-zinc-200 bg-white px-2 py-1 text-left text-xs hover:border-indigo-300 hover:bg-indigo-50 disabled:opacity-50"

@@ -6,7 +6,7 @@ import { LogoutButton } from "./logout-button";
 import { MobileMenu } from "./mobile-menu";
 import { NavLink } from "./nav-link";
 
-/** Page frame for signed-in users: brand, navigation (admin links only for admins), language, sign-out; narrower than lg, all of it behind a menu button. */
+/** Page frame for signed-in users: brand, navigation (admin links only for admins), language, sign-out; narrower than xl (1280 px), all of it behind a menu button. */
 export async function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
   const t = await getTranslations("nav");
   const tr = await getTranslations("roles");
@@ -30,18 +30,18 @@ export async function AppShell({ user, children }: { user: SessionUser; children
   return (
     <div className="min-h-screen">
       <header className="relative border-b border-zinc-200 bg-white">
-        {/* From lg the links and the account controls share one row; narrower, they are behind the menu button. */}
+        {/* From xl (1280 px) the links and the account controls share one row; narrower (they do not fit at 1024 px), they are behind the menu button. */}
         <div className="mx-auto flex h-14 max-w-6xl items-center gap-x-6 px-4">
           <Link href="/" aria-label="Opsflow" className="flex h-10 items-center gap-2 font-semibold">
             <span className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">O</span>
             <span>Opsflow</span>
           </Link>
-          <nav aria-label={t("admin")} className="hidden flex-1 items-center gap-1 lg:flex">
+          <nav aria-label={t("admin")} className="hidden flex-1 items-center gap-1 xl:flex">
             {links.map((l) => (
               <NavLink key={l.href} href={l.href}>{l.label}</NavLink>
             ))}
           </nav>
-          <div className="ml-auto hidden items-center gap-3 lg:flex">
+          <div className="ml-auto hidden items-center gap-3 xl:flex">
             <span className="hidden text-sm text-zinc-500 2xl:inline">{t("signedInAs", { username: user.username, role: tr(user.role) })}</span>
             <NavLink href="/account">{t("account")}</NavLink>
             <LocaleSwitcher signedIn />

@@ -4,7 +4,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useId, useState, type ReactNode } from "react";
 
 /**
- * Narrower than `lg`, the navigation and the account controls behind one "Menu" button: a panel under the header
+ * Narrower than `xl` (1280 px), the navigation and the account controls behind one "Menu" button: a panel under the header
  * with the links in a column. It closes on Escape, on a click outside it and when the page changes.
  */
 export function MobileMenu({ label, closeLabel, children }: { label: string; closeLabel: string; children: ReactNode }) {
@@ -26,7 +26,7 @@ export function MobileMenu({ label, closeLabel, children }: { label: string; clo
   }, [open]);
 
   return (
-    <div className="ml-auto lg:hidden">
+    <div className="ml-auto xl:hidden">
       <button
         type="button"
         aria-expanded={open}
