@@ -63,7 +63,8 @@ for (const lang of LANGS) {
       ];
       for (const [name, url] of pages) {
         await page.goto(url);
-        await expect(page.locator("h1").first()).toBeVisible();
+        // Loaded: its heading (the editor has none: its nodes).
+        await expect(page.locator("main h1, main .react-flow__node").first()).toBeVisible();
         await shot(page, `narrow-${lang.id}-${name}`);
         // Tables and code blocks may scroll inside their box; the page itself does not scroll sideways.
         const wider = await page.evaluate(pageOverflow);
