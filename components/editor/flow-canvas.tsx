@@ -66,7 +66,7 @@ export function FlowCanvas({
 
   const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   return (
-    <div ref={canvasRef} role="region" aria-label={t("canvasLabel")} className="h-[640px] rounded-md border border-zinc-200 bg-white" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div ref={canvasRef} role="region" aria-label={t("canvasLabel")} className="h-[70vh] min-h-96 xl:h-[640px] rounded-md border border-zinc-200 bg-white" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <NodeDisplayContext.Provider value={display}>
         {inBrowser && <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}

@@ -11,6 +11,7 @@ import { validateInputs, type InputField } from "@/lib/processes/input-schema";
 import { referenceText } from "@/lib/processes/templates";
 import { toFormValues, toStored, type FormValues } from "./form-values";
 import { ReferenceChips } from "./reference-chips";
+import { UpstreamOutputs } from "./upstream-outputs";
 
 /** An upstream node whose outputs the form offers as references. */
 export interface ReferenceSource {
@@ -99,6 +100,11 @@ export function InputForm({
     setValue(f.key, next, { shouldDirty: true, shouldTouch: true, shouldValidate: true });
   };
 
+  // The input an upstream output clicked goes into: the one last focused that takes a reference, else the first.
+  const referable = fields.filter((f) => REFERABLE.has(f.type));
+  const [targetKey, setTargetKey] = useState<string>();
+  const target = referable.find((f) => f.key === targetKey) ?? referable[0];
+
   if (!fields.length) return <p className="text-sm text-zinc-500">{t("inspector.noInputs")}</p>;
 
   return (
@@ -116,6 +122,7 @@ export function InputForm({
           "aria-describedby": fieldDescribedBy(fid, { hint, error }),
           "aria-required": f.required || undefined,
           ...register(f.key),
+          onFocus: REFERABLE.has(f.type) ? () => setTargetKey(f.key) : undefined,
         };
         if (f.type === "boolean") {
           return (
@@ -180,6 +187,9 @@ export function InputForm({
           </Field>
         );
       })}
+      {target && (
+        <UpstreamOutputs references={references} target={pluginText(target.label, locale)} onInsert={(node, key) => insert(target, referenceText(node, key))} />
+      )}
     </form>
   );
 }

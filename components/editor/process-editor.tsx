@@ -21,6 +21,7 @@ import { NodeInspector } from "./node-inspector";
 import { NodePicker } from "./node-picker";
 import { ProblemList } from "./problem-list";
 import { RunPanel } from "./run-panel";
+import { SideDrawer, useWide } from "./side-drawer";
 import { useCanvasEdits } from "./use-canvas-edits";
 import { useEditorKeys } from "./use-editor-keys";
 import { usePluginCatalog } from "./use-plugin-catalog";
@@ -34,6 +35,8 @@ type Actions = {
 
 type Props = {
   process: ProcessDetail;
+  /** The signed-in user (whose "Recently used" plugins the picker shows). */
+  userId: string;
   latestRun: ProcessRunView | null;
   /** Shown below the run view, at the editor's width (the owner's sharing card). */
   footer?: React.ReactNode;
@@ -48,7 +51,7 @@ export function ProcessEditor(props: Props) {
   );
 }
 
-function Editor({ process, latestRun, footer, save: saveAction, startRun, cancelRun }: Props) {
+function Editor({ process, userId, latestRun, footer, save: saveAction, startRun, cancelRun }: Props) {
   const t = useTranslations("editor");
   const tv = useTranslations("validation");
   const locale = useLocale();
@@ -70,6 +73,11 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
   const [showErrors, setShowErrors] = useState(0);
   const [serverErrors, setServerErrors] = useState<Record<string, Record<string, string>>>({});
   const searchRef = useRef<HTMLInputElement>(null);
+  // Narrower than xl the picker and the inspector are drawers, opened from the bar above the canvas.
+  const wide = useWide();
+  const tr = useTranslations("editorLayout");
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [inspectorOpen, setInspectorOpen] = useState(false);
   const canvasRef = useRef<HTMLDivElement>(null);
   const edit = useCanvasEdits({ setNodes, setEdges, applyNodeChanges, applyEdgeChanges, touch });
   const runner = useProcessRun(process.id, latestRun, startRun, cancelRun);
@@ -134,8 +142,10 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
     async (code: string, v: string, at?: { x: number; y: number }) => {
       const d = await catalog.load(code, v).catch(() => null);
       if (d) add({ code, version: v, inputs: initialInputs(d.inputs) }, at);
+      // In a drawer, the picker makes way for the canvas, where the new node is.
+      if (!wide) setPickerOpen(false);
     },
-    [catalog, add],
+    [catalog, add, wide],
   );
 
   const updateNode = useCallback((nodeId: string, data: (d: PluginNodeData) => PluginNodeData, mergeKey?: string) => updateData(nodeId, data, mergeKey), [updateData]);
@@ -195,7 +205,14 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
     }
   }, [saving, edits, rf, name, tv, resolved, catalog.lookup, select, t, saveAction, version]);
 
-  useEditorKeys({ save, searchRef, dirty, canvas: edit.keys });
+  const openSearch = useCallback(() => {
+    if (!wide) setPickerOpen(true);
+    requestAnimationFrame(() => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    });
+  }, [wide]);
+  useEditorKeys({ save, searchRef, dirty, canvas: edit.keys, onSearch: openSearch });
 
   const selected = nodes.find((n) => n.selected);
   const selectedPlugin = selected && isPluginFlowNode(selected) ? selected : undefined;
@@ -237,10 +254,19 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
       {readOnly && <Alert data-testid="read-only">{t("readOnlyBanner", { owner: process.owner ?? "—" })}</Alert>}
       {missing.length > 0 && <Alert tone="warning" data-testid="missing-plugins">{t("missingPlugins", { list: missing.join(", "), count: missing.length })}</Alert>}
 
-      <div className="grid grid-cols-[16rem_minmax(0,1fr)_22rem] items-start gap-4">
-        <aside className="h-[640px]" aria-label={t("picker.region")}>
-          <NodePicker catalog={catalog} locale={locale} searchRef={searchRef} onAdd={(code, v) => void addNode(code, v)} />
-        </aside>
+      <div className="flex flex-wrap gap-2 xl:hidden" data-testid="editor-drawer-bar">
+        <Button size="sm" variant="secondary" aria-expanded={pickerOpen} onClick={openSearch} disabled={readOnly}>{tr("openPicker")}</Button>
+        <Button size="sm" variant="secondary" aria-expanded={inspectorOpen} onClick={() => setInspectorOpen(true)}>
+          {selected ? tr("openInspectorFor", { node: titleOf(selected.id) }) : tr("openInspector")}
+        </Button>
+      </div>
+
+      <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-[16rem_minmax(0,1fr)_22rem]">
+        <SideDrawer side="left" open={pickerOpen} onClose={() => setPickerOpen(false)} label={t("picker.region")} closeLabel={tr("closePicker")} className="xl:h-[640px] xl:overflow-visible xl:bg-transparent xl:p-0">
+          <div className="min-h-0 flex-1">
+            <NodePicker catalog={catalog} locale={locale} searchRef={searchRef} userId={userId} onAdd={(code, v) => void addNode(code, v)} />
+          </div>
+        </SideDrawer>
         <FlowCanvas
           canvasRef={canvasRef}
           nodes={nodes}
@@ -255,7 +281,7 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
           readOnly={readOnly}
           onDropPlugin={(code, v, at) => void addNode(code, v, at)}
         />
-        <aside className="min-h-[640px] rounded-md border border-zinc-200 bg-white p-4" aria-label={t("inspector.region")}>
+        <SideDrawer side="right" open={inspectorOpen} onClose={() => setInspectorOpen(false)} label={t("inspector.region")} closeLabel={tr("closeInspector")} className="xl:min-h-[640px] xl:overflow-visible xl:rounded-md xl:border xl:border-zinc-200">
           <NodeInspector
             node={selected}
             descriptor={selectedPlugin ? catalog.descriptor(selectedPlugin.data.code, selectedPlugin.data.version) : undefined}
@@ -284,7 +310,7 @@ function Editor({ process, latestRun, footer, save: saveAction, startRun, cancel
             onRemove={(id) => void rf.deleteElements({ nodes: [{ id }] })}
             onTest={(id) => void runner.start(id, async () => !dirty || save())}
           />
-        </aside>
+        </SideDrawer>
       </div>
 
       <ProblemList problems={problems} titleOf={titleOf} inputName={inputName} onSelect={select} />

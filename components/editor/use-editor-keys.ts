@@ -21,13 +21,15 @@ const hasTextSelection = () => (window.getSelection()?.toString() ?? "") !== "";
  * search; outside text fields Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo, Ctrl/⌘+C and +V copy and paste
  * the selected nodes (Delete/Backspace is the canvas's own) — and a warning before leaving with unsaved changes.
  */
-export function useEditorKeys({ save, searchRef, dirty, canvas }: { save: () => unknown; searchRef: RefObject<HTMLInputElement | null>; dirty: boolean; canvas: CanvasKeys }) {
+export function useEditorKeys({ save, searchRef, dirty, canvas, onSearch }: { save: () => unknown; searchRef: RefObject<HTMLInputElement | null>; dirty: boolean; canvas: CanvasKeys; onSearch?: () => void }) {
   const saveRef = useRef(save);
   const canvasRef = useRef(canvas);
+  const searchFn = useRef(onSearch);
   useEffect(() => {
     saveRef.current = save;
     canvasRef.current = canvas;
-  }, [save, canvas]);
+    searchFn.current = onSearch;
+  }, [save, canvas, onSearch]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -37,6 +39,7 @@ export function useEditorKeys({ save, searchRef, dirty, canvas }: { save: () => 
         void saveRef.current();
       } else if ((mod && e.key.toLowerCase() === "k") || (e.key === "/" && !mod && !isTyping(e.target))) {
         e.preventDefault();
+        if (searchFn.current) return searchFn.current();
         searchRef.current?.focus();
         searchRef.current?.select();
       } else if (mod && !e.altKey && !isTyping(e.target)) {

@@ -3,7 +3,8 @@ import { cn } from "./cn";
 
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="w-full overflow-x-auto rounded-md border border-zinc-200 bg-white">
+    // relative: absolutely placed content (an sr-only header) is clipped by this box too, not widening the page.
+    <div className="relative w-full overflow-x-auto rounded-md border border-zinc-200 bg-white">
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

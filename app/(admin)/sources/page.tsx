@@ -8,12 +8,14 @@ import { StatusBadge } from "@/components/sync/status-badge";
 import { SyncNowButton } from "@/components/sync/sync-now-button";
 import { describeLocation } from "@/lib/server/sources/source-view";
 import { fileOf } from "@/lib/server/sources-file/managed";
+import { FirstRunGuide } from "@/components/first-run/first-run-guide";
+import { firstRunState } from "@/lib/server/first-run/first-run-state";
 
 export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, tm, format, sources, q, lastSync] = await Promise.all([
+  const [t, tk, tc, tm, format, sources, q, lastSync, firstRun] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
@@ -22,6 +24,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
     findSources(),
     searchParams,
     findLastSyncBySource(),
+    firstRunState(),
   ]);
   return (
     <div className="space-y-6">
@@ -35,6 +38,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
         </Alert>
       )}
       {q.deleted && <Alert tone="success">{t("deleted", { name: q.deleted })}</Alert>}
+      <FirstRunGuide state={firstRun} />
       {sources.length === 0 ? (
         <EmptyState title={t("empty")} description={t("emptyBody")} action={<ButtonLink href="/sources/new">{t("new")}</ButtonLink>} />
       ) : (

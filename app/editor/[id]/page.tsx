@@ -24,6 +24,7 @@ export default async function ProcessEditorPage({ params }: { params: Promise<{ 
     <AppShell user={user}>
       <ProcessEditor
         process={process}
+        userId={user.id}
         latestRun={latestRun}
         save={saveProcessAction.bind(null, id)}
         startRun={startRunAction.bind(null, id)}
