@@ -19,6 +19,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
           { href: "/plugins", label: t("plugins") },
           { href: "/cache", label: t("cache") },
           { href: "/users", label: t("users") },
+          { href: "/signing-keys", label: t("signingKeys") },
           { href: "/audit", label: t("audit") },
           { href: "/editor", label: t("editor") },
           { href: "/credentials", label: t("credentials") },
