@@ -2,6 +2,7 @@ import { isModuleEntry, isSafeRelativePath, modulePathOf } from "../plugins/safe
 import type { SourceKindSpec } from "../plugins/sources/spec";
 import { SOURCE_SPECS, type SourceKind } from "../plugins/sources/specs";
 import { line, ZDescription, ZName, type UrlPolicy } from "./common";
+import { sourcePolicyFields } from "./source-policy";
 import { z } from "./zod";
 
 export { isGitRef } from "../plugins/sources/git/spec";
@@ -33,6 +34,7 @@ const common = {
   description: ZDescription,
   enabled: z.boolean().default(true),
   pluginSets: z.array(ZPluginSetInput).max(100, { error: "sets_too_many" }).default([]),
+  ...sourcePolicyFields,
 };
 
 /** One member of the union: the common fields, the kind's name, the kind's own fields (its spec). */

@@ -33,6 +33,10 @@ export const ZSetEntry = z.object({
   modules: z.array(z.object({ entry: z.string(), file: z.string() })),
   plugins: z.array(ZPluginDescriptor.and(z.object({ module: z.string() }))),
   errors: z.array(z.object({ module: z.string(), error: z.string() })),
+  /** Plugins the source's allow/deny lists left out (sync/plugin-filter.ts); absent when none were. */
+  refused: z
+    .array(z.object({ code: z.string(), version: z.string(), group: z.string(), reason: z.enum(["denied", "not_allowed"]), pattern: z.string().optional() }))
+    .optional(),
 });
 export type SetEntry = z.infer<typeof ZSetEntry>;
 

@@ -10,11 +10,14 @@ import type { SetLimits } from "../stage/inspect-set";
 import { buildSets } from "./build-sets";
 import type { FetchLimits, SecretsByKind, SettingsByKind, SourceKind } from "../types";
 import { sameContent, setKey, ZManifest, type Manifest, type SetEntry } from "./manifest";
+import { filters, type PluginFilter, type RefusedPlugin } from "./plugin-filter";
 
 export interface SyncSetInput {
   submodule: string;
   version: string;
   importModules: string[];
+  /** The source's allow/deny lists (plugin-filter.ts): part of the set's config, so a change describes it again. */
+  filter?: PluginFilter;
 }
 
 export type SyncSourceInput = {
@@ -26,6 +29,8 @@ export interface SetResult {
   status: SetEntry["status"] | "failed";
   plugins: number;
   error?: string;
+  /** Plugins the source's allow/deny lists left out of the generation. */
+  refused?: RefusedPlugin[];
 }
 
 export interface SourceResult {
@@ -83,8 +88,15 @@ export interface SyncOutcome {
   written: boolean;
 }
 
+/** A set's config, hashed: an empty filter is left out, so sets synced before filters existed are still reused. */
 export const configHash = (s: SyncSetInput) =>
-  createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
+  createHash("sha256")
+    .update(JSON.stringify(filters(s.filter) ? [s.submodule, s.version, s.importModules, s.filter.allow, s.filter.deny] : [s.submodule, s.version, s.importModules]))
+    .digest("hex")
+    .slice(0, 16);
+
+/** A set's refused plugins for its result (left out when there are none). */
+const refusedOf = (entry: SetEntry) => (entry.refused?.length ? { refused: entry.refused } : {});
 
 /** What a source's fetch stages: its sets' submodules, nothing else (what lies elsewhere cannot fail it). */
 const submodulesOf = (source: SyncSourceInput) => source.sets.map((s) => s.submodule);
@@ -165,7 +177,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         for (const set of source.sets) {
           const prev = reusable(set, revision)!;
           manifest.sets.push({ ...prev, status: "reused", reason: undefined });
-          result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+          result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length, ...refusedOf(prev) });
         }
         result.status = "reused";
         log("info", `revision ${revision.slice(0, 12)} unchanged: reusing ${source.sets.length} set(s) without fetching`);
@@ -183,10 +195,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
           if (!outcome) {
             const prev = reusable(set, fetched.revision)!;
             manifest.sets.push({ ...prev, status: "reused", reason: undefined });
-            result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+            result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length, ...refusedOf(prev) });
           } else if (outcome.ok) {
             manifest.sets.push(outcome.entry);
-            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: outcome.entry.plugins.length });
+            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: outcome.entry.plugins.length, ...refusedOf(outcome.entry) });
           } else {
             keepLastGood(set, outcome.error);
           }

@@ -10,7 +10,7 @@ import { givesSecret, mergeSecrets, splitSourceInput, toSourceView, type SourceV
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
 function auditable(view: SourceView) {
-  const { id: _id, createdAt: _c, updatedAt: _u, settings, ...rest } = view;
+  const { id: _id, createdAt: _c, updatedAt: _u, schedule: _s, settings, ...rest } = view;
   const { kind: _k, ...location } = settings;
   return { ...rest, settings: location };
 }
@@ -24,7 +24,8 @@ const nextSecret = (input: TSource, stored: { kind: string; secret: string | nul
 /** The columns a create and an update write alike (plugin sets and managedBy are handled by each). */
 function rowFields(input: TSource, secret: string | null) {
   const { settings } = splitSourceInput(input);
-  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret };
+  const { syncIntervalMinutes, activationPolicy, allowPlugins, denyPlugins } = input;
+  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret, syncIntervalMinutes, activationPolicy, allowPlugins, denyPlugins };
 }
 
 /** Runs `fn` in the reconciler's transaction when it writes, else in a new one. */
@@ -85,6 +86,8 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
         data: {
           ...rowFields(input, secret),
           ...(write ? { managedBy: write.managedBy } : {}),
+          // A new interval (or a re-enabled source) starts counting now: the scheduler arms it at its next tick.
+          ...(before.syncIntervalMinutes !== input.syncIntervalMinutes || before.enabled !== input.enabled ? { nextSyncAt: null, syncFailures: 0 } : {}),
         },
         include: { pluginSets: true },
       });
