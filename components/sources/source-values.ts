@@ -13,6 +13,11 @@ export type SourceFormValues = {
   enabled: boolean;
   kind: SourceKind;
   pluginSets: { submodule: string; version: string; importModules: string }[];
+  /** Schedule and policy (source-policy-fields.tsx): the interval as typed, the lists one entry per line. */
+  syncIntervalMinutes: string;
+  activationPolicy: string;
+  allowPlugins: string;
+  denyPlugins: string;
 } & { [F in SourceFormFieldName]: string | boolean };
 
 const ALL_FIELDS: readonly KindFormField[] = Object.values(SOURCE_SPECS).flatMap((s): readonly KindFormField[] => s.form);
@@ -40,7 +45,8 @@ export function kindFormValues(fields: readonly KindFormField[], settings: Recor
 
 export function toPayload(v: SourceFormValues): TSourceInput {
   const spec = specOf(v.kind) ?? SOURCE_SPECS.git;
-  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, kind: v.kind, ...kindPayload(spec.form, v) } as TSourceInput;
+  const policy = { syncIntervalMinutes: v.syncIntervalMinutes, activationPolicy: v.activationPolicy, allowPlugins: v.allowPlugins, denyPlugins: v.denyPlugins };
+  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, ...policy, kind: v.kind, ...kindPayload(spec.form, v) } as TSourceInput;
 }
 
 export function toFormValues(view?: SourceView): SourceFormValues {
@@ -52,5 +58,9 @@ export function toFormValues(view?: SourceView): SourceFormValues {
     // Every kind's fields; a field several kinds share (username) takes the stored source's value.
     ...(kindFormValues(ALL_FIELDS, view?.settings) as { [F in SourceFormFieldName]: string | boolean }),
     pluginSets: (view?.pluginSets ?? []).map((p) => ({ ...p, importModules: p.importModules.join(", ") })),
+    syncIntervalMinutes: view?.policy.syncIntervalMinutes?.toString() ?? "",
+    activationPolicy: view?.policy.activationPolicy ?? "always",
+    allowPlugins: (view?.policy.allowPlugins ?? []).join("\n"),
+    denyPlugins: (view?.policy.denyPlugins ?? []).join("\n"),
   };
 }

@@ -6,6 +6,7 @@ import { findSources } from "@/lib/server/sources/find-sources";
 import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { SyncNowButton } from "@/components/sync/sync-now-button";
+import { SourcePolicyBadges, SourceSchedule } from "@/components/sources/source-schedule";
 import { describeLocation } from "@/lib/server/sources/source-view";
 import { fileOf } from "@/lib/server/sources-file/managed";
 
@@ -13,11 +14,12 @@ export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, tm, format, sources, q, lastSync] = await Promise.all([
+  const [t, tk, tc, tm, tp, format, sources, q, lastSync] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
     getTranslations("managed"),
+    getTranslations("sourcePolicy"),
     getFormatter(),
     findSources(),
     searchParams,
@@ -47,6 +49,8 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
               <TH className="text-right">{t("colSets")}</TH>
               <TH>{t("colEnabled")}</TH>
               <TH>{t("colLastSync")}</TH>
+              <TH>{tp("colSchedule")}</TH>
+              <TH>{tp("colPolicy")}</TH>
             </TR>
           </THead>
           <TBody>
@@ -73,6 +77,8 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
                     t("notSynced")
                   )}
                 </TD>
+                <TD className="min-w-40"><SourceSchedule source={s} /></TD>
+                <TD><SourcePolicyBadges source={s} /></TD>
               </TR>
             ))}
           </TBody>

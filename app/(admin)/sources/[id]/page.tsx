@@ -2,7 +2,8 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { DeleteSourceButton } from "@/components/sources/delete-source-button";
 import { SourceForm } from "@/components/sources/source-form";
-import { Alert, PageHeader } from "@/components/ui";
+import { SourcePolicyBadges, SourceSchedule } from "@/components/sources/source-schedule";
+import { Alert, Card, CardBody, PageHeader } from "@/components/ui";
 import { urlPolicy } from "@/lib/env";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { ExpectedError } from "@/lib/server/errors";
@@ -28,6 +29,12 @@ export default async function EditSourcePage({ params }: { params: Promise<{ id:
       {source.managedBy && (
         <Alert tone="info" title={tm("readOnlyTitle")}>{tm("sourceReadOnly", { file: fileOf(source.managedBy) })}</Alert>
       )}
+      <Card>
+        <CardBody className="flex flex-wrap items-start justify-between gap-3">
+          <SourceSchedule source={source} wide />
+          <SourcePolicyBadges source={source} />
+        </CardBody>
+      </Card>
       <SourceForm source={source} allowHttp={urlPolicy().allowHttp} save={updateSourceAction.bind(null, source.id)}
         preview={previewSourceAction.bind(null, source.id)} />
     </div>
