@@ -60,13 +60,7 @@ export async function tickScheduler(deps: SchedulerDeps = {}): Promise<TickResul
   }
 
   const due = await prisma.pluginSource.findMany({ where: { ...scheduled, nextSyncAt: { lte: at } }, orderBy: { name: "asc" } });
-  const claimed: typeof due = [];
-  for (const row of due) {
-    const next = new Date(at.getTime() + nextDelayMs(row.syncIntervalMinutes!, 0, random));
-    // The compare-and-set: only the instance that still sees the due time it read moves it on.
-    const { count } = await prisma.pluginSource.updateMany({ where: { id: row.id, nextSyncAt: row.nextSyncAt }, data: { nextSyncAt: next } });
-    if (count === 1) claimed.push(row);
-  }
+  const claimed = await claimDue(prisma, due, at, random);
   if (!claimed.length) return { claimed: [], runId: null, done: Promise.resolve() };
   const names = claimed.map((r) => r.name);
   const ids = claimed.map((r) => r.id);
@@ -91,10 +85,26 @@ export async function tickScheduler(deps: SchedulerDeps = {}): Promise<TickResul
   return { claimed: names, runId: started.runId, done };
 }
 
+type DueRow = { id: string; name: string; syncIntervalMinutes: number | null; syncFailures: number; nextSyncAt: Date | null };
+
+/**
+ * Claims the due times read in `due` (read before, maybe by every instance at once): the compare-and-set moves a
+ * source's nextSyncAt on only while it still holds the value read, so of all instances exactly one claims each.
+ */
+export async function claimDue<T extends DueRow>(prisma: PrismaClient, due: T[], at: Date, random: () => number): Promise<T[]> {
+  const claimed: T[] = [];
+  for (const row of due) {
+    const next = new Date(at.getTime() + nextDelayMs(row.syncIntervalMinutes ?? 1, 0, random));
+    const { count } = await prisma.pluginSource.updateMany({ where: { id: row.id, nextSyncAt: row.nextSyncAt }, data: { nextSyncAt: next } });
+    if (count === 1) claimed.push(row);
+  }
+  return claimed;
+}
+
 /** Success resets the failure count; a failure moves the next sync out by the back-off (from the attempt's end). */
 async function recordOutcome(
   prisma: PrismaClient,
-  rows: { id: string; name: string; syncIntervalMinutes: number | null; syncFailures: number }[],
+  rows: DueRow[],
   failed: Set<string> | null,
   at: Date,
   random: () => number,
