@@ -63,8 +63,13 @@ describe("good policy input", () => {
     expect(created.ok).toBe(true);
     const id = created.ok ? created.data.id : "";
     expect(created.ok && created.data.policy).toEqual({ syncIntervalMinutes: 15, activationPolicy: "never", allowPlugins: ["acme_*", "group:CUS"], denyPlugins: [] });
+    // Scheduled from the save: 15 minutes on, plus at most 10% jitter.
+    const due = new Date(created.ok ? created.data.schedule.nextSyncAt! : 0).getTime() - Date.now();
+    expect(due).toBeGreaterThan(14 * 60_000);
+    expect(due).toBeLessThanOrEqual(16.5 * 60_000);
     const updated = await updateSourceAction(id, { ...base, syncIntervalMinutes: "", activationPolicy: "clean", allowPlugins: "acme_*", denyPlugins: "acme_evil" });
     expect(updated.ok && updated.data.policy).toEqual({ syncIntervalMinutes: null, activationPolicy: "clean", allowPlugins: ["acme_*"], denyPlugins: ["acme_evil"] });
+    expect(updated.ok && updated.data.schedule.nextSyncAt).toBeNull();
     const audit = await database.prisma.auditEvent.findFirstOrThrow({ where: { action: "source.update", targetId: id } });
     expect(audit.summary).toMatchObject({
       "policy.syncIntervalMinutes": { from: 15, to: null },

@@ -11,7 +11,13 @@ import type { SourceFormValues } from "./source-values";
 /** A source's schedule (interval in minutes), activation policy and plugin allow/deny lists (one entry per line). */
 export function SourcePolicyFields({ register, errors }: { register: UseFormRegister<SourceFormValues>; errors: FieldErrors<SourceFormValues> }) {
   const t = useTranslations("sourcePolicy");
-  const err = (f: string) => errorAt(errors, f);
+  // A list's entries are checked one by one ("denyPlugins.1"): the field shows the list's error or its first entry's.
+  const err = (f: string) => {
+    const own = errorAt(errors, f);
+    if (own) return own;
+    const entries = (errors as Record<string, unknown>)[f];
+    return Array.isArray(entries) ? entries.map((e: { message?: string } | undefined) => e?.message).find(Boolean) : undefined;
+  };
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <TextField id="syncIntervalMinutes" label={t("interval")} hint={t("intervalHint")} error={err("syncIntervalMinutes")} inputMode="numeric"

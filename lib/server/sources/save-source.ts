@@ -5,6 +5,7 @@ import { sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, isUniqueViolation, notFound } from "../errors";
+import { firstDueAt } from "../sync/next-delay";
 import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
 import { givesSecret, mergeSecrets, splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
@@ -45,6 +46,7 @@ export async function createSource(input: TSource, actor: string, write?: FileWr
         data: {
           ...rowFields(input, secret),
           managedBy: write?.managedBy ?? null,
+          nextSyncAt: firstDueAt(input.syncIntervalMinutes),
           pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
         },
         include: { pluginSets: true },
@@ -86,8 +88,10 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
         data: {
           ...rowFields(input, secret),
           ...(write ? { managedBy: write.managedBy } : {}),
-          // A new interval (or a re-enabled source) starts counting now: the scheduler arms it at its next tick.
-          ...(before.syncIntervalMinutes !== input.syncIntervalMinutes || before.enabled !== input.enabled ? { nextSyncAt: null, syncFailures: 0 } : {}),
+          // A new interval (or a re-enabled source) starts counting now.
+          ...(before.syncIntervalMinutes !== input.syncIntervalMinutes || before.enabled !== input.enabled
+            ? { nextSyncAt: firstDueAt(input.syncIntervalMinutes), syncFailures: 0 }
+            : {}),
         },
         include: { pluginSets: true },
       });

@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { firstLine } from "../../errors";
 import { logger } from "../../log";
+import { nextDelayMs } from "./next-delay";
 import { startSync, SyncBusyError } from "./start-sync";
 
 /**
@@ -14,12 +15,9 @@ import { startSync, SyncBusyError } from "./start-sync";
  * exponentially, capped; a success resets the count. Times come from an injected clock (tests run a fake one).
  */
 
-/** Longest back-off after failures in a row (or the interval itself when it is longer). */
-export const BACKOFF_CAP_MS = 6 * 3600_000;
+export { BACKOFF_CAP_MS, nextDelayMs } from "./next-delay";
 /** When the lease was busy: try again this much later (not a failure). */
 export const BUSY_RETRY_MS = 60_000;
-/** Jitter: up to 10% of the delay, at most 5 minutes, so sources saved together do not sync in lockstep. */
-const JITTER_MAX_MS = 5 * 60_000;
 
 export interface SchedulerDeps {
   prisma?: PrismaClient;
@@ -27,13 +25,6 @@ export interface SchedulerDeps {
   /** In [0, 1): the jitter's share (tests pass a fixed one). */
   random?: () => number;
   start?: typeof startSync;
-}
-
-/** The delay before the next sync after `failures` failures in a row: interval × 2^failures, capped, plus jitter. */
-export function nextDelayMs(intervalMinutes: number, failures: number, random: () => number = Math.random): number {
-  const interval = intervalMinutes * 60_000;
-  const delay = Math.min(interval * 2 ** Math.min(failures, 20), Math.max(interval, BACKOFF_CAP_MS));
-  return delay + Math.floor(random() * Math.min(delay * 0.1, JITTER_MAX_MS));
 }
 
 export interface TickResult {
