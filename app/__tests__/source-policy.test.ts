@@ -91,6 +91,17 @@ describe("good policy input", () => {
   });
 });
 
+describe("hostile callers", () => {
+  it("a member cannot set a schedule, a policy or the lists (403 through both doors, nothing written)", async () => {
+    await signInAs("member");
+    const before = await counts();
+    const payload = { ...base, syncIntervalMinutes: 1, activationPolicy: "always", allowPlugins: ["*"] };
+    expect(await createSourceAction(payload)).toMatchObject({ ok: false, status: 403 });
+    expect((await sourcesApi.POST(jsonRequest("POST", "/api/sources", payload), routeCtx())).status).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe("PLUGIN_SOURCES_FILE", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "opsflow-policy-file-"));
   const write = (doc: unknown, name: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterPlugins } from "./plugin-filter";
+import { filterPlugins, globMatch } from "./plugin-filter";
 
 const p = (code: string, group = "CUS") => ({ code, version: "1.0.0", group: { code: group } });
 const plugins = [p("acme_tool"), p("acme.ping", "NET"), p("cus_test_1"), p("evil_x", "EVIL")];
@@ -23,5 +23,20 @@ describe("allow and deny lists", () => {
   });
   it("patterns are whole-code matches, not substrings, and regex characters are literal", () => {
     expect(run(["cus"], ["(.*)"])).toEqual({ kept: [], refused: ["acme_tool:not_allowed", "acme.ping:not_allowed", "cus_test_1:not_allowed", "evil_x:not_allowed"] });
+  });
+});
+
+describe("globMatch", () => {
+  it("matches like a glob with * only", () => {
+    expect(globMatch("a*c", "abbbc")).toBe(true);
+    expect(globMatch("a*c", "abbbd")).toBe(false);
+    expect(globMatch("*", "")).toBe(true);
+    expect(globMatch("**a**", "xxaxx")).toBe(true);
+    expect(globMatch("a?c", "abc")).toBe(false); // ? is literal
+  });
+  it("a hostile pattern (a*a*a*…b against a long run of a's) is answered, not backtracked for ages", () => {
+    const pattern = `${"a*".repeat(49)}b`;
+    expect(globMatch(pattern, "a".repeat(100))).toBe(false);
+    expect(globMatch(pattern, `${"a".repeat(99)}b`)).toBe(true);
   });
 });

@@ -20,11 +20,39 @@ export interface RefusedPlugin {
   pattern?: string;
 }
 
-const matcher = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, "\\$&")).join(".*")}$`, "i");
+/**
+ * Whether `text` matches `pattern` (`*` = any run of characters, everything else literal, case ignored). The
+ * classic two-pointer wildcard match: O(pattern × text) at worst, where a regex built from an admin's "a*a*a*…b"
+ * could backtrack for ages.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < t.length) {
+    if (i < p.length && p[i] !== "*" && p[i] === t[j]) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === "*") {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p[i] === "*") i++;
+  return i === p.length;
+}
 
 /** Whether an entry matches a plugin (by code, or by group code for "group:" entries). */
 function matches(entry: string, plugin: { code: string; group: { code: string } }): boolean {
-  return entry.startsWith("group:") ? matcher(entry.slice("group:".length)).test(plugin.group.code) : matcher(entry).test(plugin.code);
+  return entry.startsWith("group:") ? globMatch(entry.slice("group:".length), plugin.group.code) : globMatch(entry, plugin.code);
 }
 
 /** Whether the filter refuses anything at all (an empty one keeps every plugin). */
