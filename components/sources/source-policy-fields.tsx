@@ -16,7 +16,10 @@ export function SourcePolicyFields({ register, errors }: { register: UseFormRegi
     const own = errorAt(errors, f);
     if (own) return own;
     const entries = (errors as Record<string, unknown>)[f];
-    return Array.isArray(entries) ? entries.map((e: { message?: string } | undefined) => e?.message).find(Boolean) : undefined;
+    if (!entries || typeof entries !== "object") return undefined;
+    return Object.values(entries as Record<string, { message?: unknown } | undefined>)
+      .map((e) => e?.message)
+      .find((m): m is string => typeof m === "string");
   };
   return (
     <div className="grid gap-4 sm:grid-cols-2">
