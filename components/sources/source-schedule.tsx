@@ -1,14 +1,21 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui";
 import type { SourceView } from "@/lib/server/sources/source-view";
+import type { SourceSyncTimes } from "@/lib/server/sync/find-sync-times";
 
 type Props = { source: Pick<SourceView, "enabled" | "policy" | "schedule"> };
 
-/** A source's schedule: its interval, the next sync's time, the last attempt and the last success (list and page). */
-export function SourceSchedule({ source, wide = false }: Props & { wide?: boolean }) {
+/**
+ * A source's schedule: its interval, the next sync's time, and the last attempt and last success of any sync of it
+ * (`times`, from the run history) or, failing those, of the scheduler's (list and page).
+ */
+export function SourceSchedule({ source, times, wide = false }: Props & { times?: SourceSyncTimes; wide?: boolean }) {
   const t = useTranslations("sourcePolicy");
   const format = useFormatter();
   const { policy, schedule } = source;
+  const latest = (a: string | null | undefined, b: string | null) => (a && (!b || a > b) ? a : b);
+  const lastAttemptAt = latest(times?.lastAttemptAt, schedule.lastAttemptAt);
+  const lastSuccessAt = latest(times?.lastSuccessAt, schedule.lastSuccessAt);
   const when = (iso: string | null) => (iso ? format.relativeTime(new Date(iso)) : t("never"));
   /** The exact time on hover. */
   const exact = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "medium" }) : undefined);
@@ -23,10 +30,10 @@ export function SourceSchedule({ source, wide = false }: Props & { wide?: boolea
           {schedule.nextSyncAt ? t("nextSync", { at: when(schedule.nextSyncAt) }) : t("nextSyncPending")}
         </span>
       )}
-      {(scheduled || schedule.lastAttemptAt) && (
+      {(scheduled || lastAttemptAt) && (
         <>
-          <span title={exact(schedule.lastAttemptAt)}>{t("lastAttempt", { at: when(schedule.lastAttemptAt) })}</span>
-          <span title={exact(schedule.lastSuccessAt)}>{t("lastSuccess", { at: when(schedule.lastSuccessAt) })}</span>
+          <span title={exact(lastAttemptAt)}>{t("lastAttempt", { at: when(lastAttemptAt) })}</span>
+          <span title={exact(lastSuccessAt)}>{t("lastSuccess", { at: when(lastSuccessAt) })}</span>
         </>
       )}
       {schedule.failures > 0 && <span className="text-amber-700">{t("failures", { count: schedule.failures })}</span>}

@@ -4,6 +4,7 @@ import { Alert, Badge, ButtonLink, EmptyState, PageHeader, Table, TBody, TD, TH,
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findSources } from "@/lib/server/sources/find-sources";
 import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
+import { findSyncTimes } from "@/lib/server/sync/find-sync-times";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { SyncNowButton } from "@/components/sync/sync-now-button";
 import { SourcePolicyBadges, SourceSchedule } from "@/components/sources/source-schedule";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, tm, tp, format, sources, q, lastSync] = await Promise.all([
+  const [t, tk, tc, tm, tp, format, sources, q, lastSync, times] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
@@ -24,6 +25,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
     findSources(),
     searchParams,
     findLastSyncBySource(),
+    findSyncTimes(),
   ]);
   return (
     <div className="space-y-6">
@@ -50,7 +52,6 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
               <TH>{t("colEnabled")}</TH>
               <TH>{t("colLastSync")}</TH>
               <TH>{tp("colSchedule")}</TH>
-              <TH>{tp("colPolicy")}</TH>
             </TR>
           </THead>
           <TBody>
@@ -77,8 +78,12 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
                     t("notSynced")
                   )}
                 </TD>
-                <TD className="min-w-40"><SourceSchedule source={s} /></TD>
-                <TD><SourcePolicyBadges source={s} /></TD>
+                <TD>
+                  <div className="flex flex-col items-start gap-1">
+                    <SourcePolicyBadges source={s} />
+                    <SourceSchedule source={s} times={times.get(s.name)} />
+                  </div>
+                </TD>
               </TR>
             ))}
           </TBody>

@@ -9,6 +9,7 @@ import { jsonRequest, routeCtx, signInAs } from "@/lib/test/auth";
 import { createTestDatabase } from "@/lib/test/database";
 import { reloadRuntime } from "../runtime/runtime";
 import { openCache } from "./open-cache";
+import { findSyncTimes } from "./find-sync-times";
 import { startSync } from "./start-sync";
 
 /** Activation policies and allow/deny lists, on real fs sources synced into a real cache and served by /api/plugins. */
@@ -78,6 +79,15 @@ describe("activation policy per source", () => {
     expect(run.generation?.status).toBe("ready");
     expect(run.notActivated).toEqual([{ source: "examples", policy: "never" }]);
     expect(run.logs.map((l) => l.message)).toContain(`generation ${run.generationId} is ready, not activated: source examples's activation policy is never (an admin activates)`);
+  });
+
+  it("the sources' last attempt and last success come from every kind of run (this one was started by an admin)", async () => {
+    await addSource("examples", { activationPolicy: "never" });
+    await database.prisma.pluginSource.create({ data: { name: "gone", kind: "fs", settings: { path: "/nowhere/at/all" }, pluginSets: { create: [SET] } } });
+    const run = await sync();
+    const times = await findSyncTimes();
+    expect(times.get("examples")).toEqual({ lastAttemptAt: run.finishedAt!.toISOString(), lastSuccessAt: run.finishedAt!.toISOString() });
+    expect(times.get("gone")).toEqual({ lastAttemptAt: run.finishedAt!.toISOString(), lastSuccessAt: null });
   });
 
   it("clean: activates a clean sync, refuses one with a failed set", async () => {
