@@ -56,6 +56,8 @@ const ZEnv = z.object({
   SYNC_ON_START: choice(["if-empty", "never"]),
   SYNC_KEEP_GENERATIONS: whole(1, 1000),
   SYNC_LEASE_TTL_MS: whole(1000, 3_600_000),
+  SYNC_SCHEDULER: choice(["on", "off"]),
+  SYNC_SCHEDULER_TICK_MS: whole(1000, 3_600_000),
   SYNC_DESCRIBE_TIMEOUT_MS: whole(100, 3_600_000),
   SYNC_SET_CONCURRENCY: whole(1, 64),
   PLUGIN_POLL_INTERVAL_MS: whole(500, 3_600_000),
@@ -195,6 +197,10 @@ export const env = {
   /** Ready generations kept besides the active one (default 5). */
   keepGenerations: () => readEnv().SYNC_KEEP_GENERATIONS ?? 5,
   leaseTtlMs: () => readEnv().SYNC_LEASE_TTL_MS ?? 60_000,
+  /** Scheduled syncs (sources with an interval): on by default; "off" on instances that must never sync. */
+  schedulerOn: () => (readEnv().SYNC_SCHEDULER ?? "on") === "on",
+  /** How often an instance looks for sources due a scheduled sync (default 15 s). */
+  schedulerTickMs: () => readEnv().SYNC_SCHEDULER_TICK_MS ?? 15_000,
   pollIntervalMs: () => readEnv().PLUGIN_POLL_INTERVAL_MS ?? 5000,
   /** PostgreSQL: follow activations through LISTEN/NOTIFY besides the poll (default on; 0 = poll only). */
   listenActivations: () => readEnv().PLUGIN_LISTEN_ACTIVATIONS ?? true,

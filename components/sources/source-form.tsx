@@ -13,6 +13,7 @@ import type { ActionResult } from "@/lib/server/safe";
 import type { SourceView } from "@/lib/server/sources/source-view";
 import type { SourcePreview } from "@/lib/server/sync/preview-source";
 import { PluginSetFields } from "./plugin-set-fields";
+import { SourcePolicyFields } from "./source-policy-fields";
 import { SourcePreviewCard } from "./source-preview";
 import { KindFields } from "./kind-fields";
 import { toFormValues, toPayload, type SourceFormValues } from "./source-values";
@@ -40,6 +41,7 @@ export function SourceForm({
   const tk = useTranslations("kinds");
   const tp = useTranslations("pluginSets");
   const tv = useTranslations("preview");
+  const ts = useTranslations("sourcePolicy");
   const router = useRouter();
   const schema = useMemo(() => sourceInputSchema({ allowHttp }), [allowHttp]);
   const resolver = useZodResolver<SourceFormValues>(schema, toPayload);
@@ -119,6 +121,13 @@ export function SourceForm({
           <CardHeader title={tp("title")} description={tp("description")} />
           <CardBody>
             <PluginSetFields control={control} register={register} errors={errors} />
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title={ts("title")} description={ts("description")} />
+          <CardBody>
+            <SourcePolicyFields register={register} errors={errors} />
           </CardBody>
         </Card>
       </fieldset>

@@ -13,6 +13,7 @@ const TONE = { added: "green", changed: "amber", unchanged: "neutral" } as const
 /** What a dry run of the form's values found, relative to the active generation. */
 export function SourcePreviewCard({ preview }: { preview: SourcePreview }) {
   const t = useTranslations("preview");
+  const tp = useTranslations("sourcePolicy");
   const locale = useLocale();
   return (
     <Card data-testid="source-preview">
@@ -49,6 +50,11 @@ export function SourcePreviewCard({ preview }: { preview: SourcePreview }) {
         {preview.removed.length > 0 && (
           <p className="text-sm text-zinc-700">
             {t("removed", { list: preview.removed.map((r) => `${r.code}@${r.version}`).join(", ") })}
+          </p>
+        )}
+        {(preview.refused ?? []).length > 0 && (
+          <p className="text-sm text-amber-800" data-testid="preview-refused">
+            {tp("previewRefused", { list: preview.refused.map((r) => `${r.code}@${r.version}`).join(", ") })}
           </p>
         )}
         {preview.plugins.length === 0 && preview.problems.length === 0 && <p className="text-sm text-zinc-500">{t("none")}</p>}

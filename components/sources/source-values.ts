@@ -16,6 +16,11 @@ export type SourceFormValues = {
   /** Sync on push (git): write-only, blank keeps the stored secret. */
   webhookSecret: string;
   clearWebhookSecret: boolean;
+  /** Schedule and policy (source-policy-fields.tsx): the interval as typed, the lists one entry per line. */
+  syncIntervalMinutes: string;
+  activationPolicy: string;
+  allowPlugins: string;
+  denyPlugins: string;
 } & { [F in SourceFormFieldName]: string | boolean };
 
 const ALL_FIELDS: readonly KindFormField[] = Object.values(SOURCE_SPECS).flatMap((s): readonly KindFormField[] => s.form);
@@ -44,7 +49,8 @@ export function kindFormValues(fields: readonly KindFormField[], settings: Recor
 export function toPayload(v: SourceFormValues): TSourceInput {
   const spec = specOf(v.kind) ?? SOURCE_SPECS.git;
   const webhook = v.kind === "git" ? { ...(v.webhookSecret ? { webhookSecret: v.webhookSecret } : {}), clearWebhookSecret: Boolean(v.clearWebhookSecret) } : {};
-  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, kind: v.kind, ...kindPayload(spec.form, v), ...webhook } as TSourceInput;
+  const policy = { syncIntervalMinutes: v.syncIntervalMinutes, activationPolicy: v.activationPolicy, allowPlugins: v.allowPlugins, denyPlugins: v.denyPlugins };
+  return { name: v.name, description: v.description, enabled: v.enabled, pluginSets: v.pluginSets, ...policy, kind: v.kind, ...kindPayload(spec.form, v), ...webhook } as TSourceInput;
 }
 
 export function toFormValues(view?: SourceView): SourceFormValues {
@@ -58,5 +64,9 @@ export function toFormValues(view?: SourceView): SourceFormValues {
     pluginSets: (view?.pluginSets ?? []).map((p) => ({ ...p, importModules: p.importModules.join(", ") })),
     webhookSecret: "",
     clearWebhookSecret: false,
+    syncIntervalMinutes: view?.policy.syncIntervalMinutes?.toString() ?? "",
+    activationPolicy: view?.policy.activationPolicy ?? "always",
+    allowPlugins: (view?.policy.allowPlugins ?? []).join("\n"),
+    denyPlugins: (view?.policy.denyPlugins ?? []).join("\n"),
   };
 }

@@ -3,6 +3,7 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
+import { RunPolicyNotes } from "./run-policy-notes";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
 import { VerifiedSigner } from "./verified-signer";
@@ -28,6 +29,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
         </CardBody>
       </Card>
       {run.error && <Alert tone="error">{run.error}</Alert>}
+      <RunPolicyNotes run={run} />
       <Table>
         <THead>
           <TR>

@@ -6,6 +6,7 @@ import { runFirstSync } from "./first-sync";
 import { startRunWorkers, stopRunWorkers } from "./jobs/job-worker";
 import { prepareDatabase } from "./prepare-database";
 import { onRuntimeLoaded, startRuntime, stopRuntime } from "./runtime/runtime";
+import { startScheduler, stopScheduler } from "./sync/scheduler";
 
 /**
  * Server start: check the environment and APP_SECRET, open the DB (migrating the embedded one), create the first
@@ -26,11 +27,14 @@ export async function startServer(): Promise<void> {
   onRuntimeLoaded((rt) => void moveSecretInputs(rt.registry).catch((err) => logger.error({ err }, "moving secret inputs into credentials failed")));
   startRuntime();
   void runFirstSync();
+  // Scheduled syncs of sources with an interval (SYNC_SCHEDULER=on): every instance ticks, one claims each due time.
+  startScheduler();
   // Process runs: this instance executes node jobs from the queue (any instance's runs).
   void startRunWorkers().catch((err) => logger.error(`process run workers not started: ${firstLine(err)}`));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       stopRuntime();
+      stopScheduler();
       // Nodes running here get a moment to finish; the jobs of those that do not are expired and retried elsewhere.
       Promise.race([stopRunWorkers(), new Promise((r) => setTimeout(r, 10_000).unref())])
         .catch((err: unknown) => logger.warn(`stopping the run workers failed: ${firstLine(err)}`))

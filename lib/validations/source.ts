@@ -2,6 +2,7 @@ import { isModuleEntry, isSafeRelativePath, modulePathOf } from "../plugins/safe
 import type { SourceKindSpec } from "../plugins/sources/spec";
 import { SOURCE_SPECS, type SourceKind } from "../plugins/sources/specs";
 import { line, ZDescription, ZName, type UrlPolicy } from "./common";
+import { sourcePolicyFields } from "./source-policy";
 import { z } from "./zod";
 
 export { isGitRef } from "../plugins/sources/git/spec";
@@ -40,6 +41,7 @@ const common = {
     .optional()
     .refine((v) => !v || v.length >= 16, { error: "webhook_secret_short" }),
   clearWebhookSecret: z.boolean().default(false),
+  ...sourcePolicyFields,
 };
 
 /** One member of the union: the common fields, the kind's name, the kind's own fields (its spec). */

@@ -4,8 +4,10 @@ import { Alert, Badge, ButtonLink, EmptyState, PageHeader, Table, TBody, TD, TH,
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findSources } from "@/lib/server/sources/find-sources";
 import { findLastSyncBySource } from "@/lib/server/sync/find-sync-runs";
+import { findSyncTimes } from "@/lib/server/sync/find-sync-times";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { SyncNowButton } from "@/components/sync/sync-now-button";
+import { SourcePolicyBadges, SourceSchedule } from "@/components/sources/source-schedule";
 import { describeLocation } from "@/lib/server/sources/source-view";
 import { fileOf } from "@/lib/server/sources-file/managed";
 import { FirstRunGuide } from "@/components/first-run/first-run-guide";
@@ -15,15 +17,17 @@ export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, tk, tc, tm, format, sources, q, lastSync, firstRun] = await Promise.all([
+  const [t, tk, tc, tm, tp, format, sources, q, lastSync, times, firstRun] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
     getTranslations("common"),
     getTranslations("managed"),
+    getTranslations("sourcePolicy"),
     getFormatter(),
     findSources(),
     searchParams,
     findLastSyncBySource(),
+    findSyncTimes(),
     firstRunState(),
   ]);
   return (
@@ -51,6 +55,7 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
               <TH className="text-right">{t("colSets")}</TH>
               <TH>{t("colEnabled")}</TH>
               <TH>{t("colLastSync")}</TH>
+              <TH>{tp("colSchedule")}</TH>
             </TR>
           </THead>
           <TBody>
@@ -76,6 +81,12 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
                   ) : (
                     t("notSynced")
                   )}
+                </TD>
+                <TD>
+                  <div className="flex flex-col items-start gap-1">
+                    <SourcePolicyBadges source={s} />
+                    <SourceSchedule source={s} times={times.get(s.name)} />
+                  </div>
                 </TD>
               </TR>
             ))}

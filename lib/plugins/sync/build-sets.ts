@@ -12,6 +12,7 @@ import { rejectionOf } from "../sources/staging";
 import { inspectSet, SYNC_READ_MAX, type InspectedSet } from "../stage/inspect-set";
 import type { FetchResult } from "../types";
 import type { SetEntry } from "./manifest";
+import { filterPlugins } from "./plugin-filter";
 import { configHash, reasonOf, type LogLevel, type SyncOptions, type SyncSetInput } from "./run-sync";
 
 /** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
@@ -79,7 +80,11 @@ export async function buildSets(
       if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
       if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
       const archive = (await stored[i]) ?? undefined;
-      log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
+      const { kept, refused } = filterPlugins(described.descriptors, set.filter);
+      log("info", `${set.submodule}@${set.version}: ${kept.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
+      for (const r of refused) {
+        log("warn", `${set.submodule}: plugin ${r.code}@${r.version} left out: ${r.reason === "denied" ? `deny-listed (${r.pattern})` : "not on the allow-list"}`, set.submodule);
+      }
       return {
         ok: true,
         entry: {
@@ -94,8 +99,9 @@ export async function buildSets(
           files: inspected.files,
           archive,
           modules: inspected.modules,
-          plugins: described.descriptors,
+          plugins: kept,
           errors: [],
+          ...(refused.length ? { refused } : {}),
         },
       };
     } catch (err) {

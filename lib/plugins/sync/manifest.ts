@@ -37,6 +37,10 @@ export const ZSetEntry = z.object({
   errors: z.array(z.object({ module: z.string(), error: z.string() })),
   /** The key that signed `revision`, when the source has a signature policy. */
   signer: ZSigner.optional(),
+  /** Plugins the source's allow/deny lists left out (sync/plugin-filter.ts); absent when none were. */
+  refused: z
+    .array(z.object({ code: z.string(), version: z.string(), group: z.string(), reason: z.enum(["denied", "not_allowed"]), pattern: z.string().optional() }))
+    .optional(),
 });
 export type SetEntry = z.infer<typeof ZSetEntry>;
 

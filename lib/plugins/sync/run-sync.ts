@@ -13,11 +13,14 @@ import { sameContent, setKey, ZManifest, type Manifest, type SetEntry } from "./
 import { signaturePolicyOf, stillTrusted } from "../trust/policy";
 import type { TrustedKey } from "../trust/signing-key";
 import type { Signer } from "../trust/verify-signature";
+import { filters, type PluginFilter, type RefusedPlugin } from "./plugin-filter";
 
 export interface SyncSetInput {
   submodule: string;
   version: string;
   importModules: string[];
+  /** The source's allow/deny lists (plugin-filter.ts): part of the set's config, so a change describes it again. */
+  filter?: PluginFilter;
 }
 
 export type SyncSourceInput = {
@@ -29,6 +32,8 @@ export interface SetResult {
   status: SetEntry["status"] | "failed";
   plugins: number;
   error?: string;
+  /** Plugins the source's allow/deny lists left out of the generation. */
+  refused?: RefusedPlugin[];
 }
 
 export interface SourceResult {
@@ -90,8 +95,15 @@ export interface SyncOutcome {
   written: boolean;
 }
 
+/** A set's config, hashed: an empty filter is left out, so sets synced before filters existed are still reused. */
 export const configHash = (s: SyncSetInput) =>
-  createHash("sha256").update(JSON.stringify([s.submodule, s.version, s.importModules])).digest("hex").slice(0, 16);
+  createHash("sha256")
+    .update(JSON.stringify(filters(s.filter) ? [s.submodule, s.version, s.importModules, s.filter.allow, s.filter.deny] : [s.submodule, s.version, s.importModules]))
+    .digest("hex")
+    .slice(0, 16);
+
+/** A set's refused plugins for its result (left out when there are none). */
+const refusedOf = (entry: SetEntry) => (entry.refused?.length ? { refused: entry.refused } : {});
 
 /** What a source's fetch stages: its sets' submodules, nothing else (what lies elsewhere cannot fail it). */
 const submodulesOf = (source: SyncSourceInput) => source.sets.map((s) => s.submodule);
@@ -177,7 +189,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         for (const set of source.sets) {
           const prev = reusable(set, revision)!;
           manifest.sets.push({ ...prev, status: "reused", reason: undefined });
-          result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+          result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length, ...refusedOf(prev) });
         }
         result.status = "reused";
         if (trustedBefore) result.signer = trustedBefore;
@@ -197,10 +209,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
           if (!outcome) {
             const prev = reusable(set, fetched.revision, true)!;
             manifest.sets.push({ ...prev, status: "reused", reason: undefined });
-            result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length });
+            result.sets.push({ submodule: set.submodule, status: "reused", plugins: prev.plugins.length, ...refusedOf(prev) });
           } else if (outcome.ok) {
             manifest.sets.push(outcome.entry);
-            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: outcome.entry.plugins.length });
+            result.sets.push({ submodule: set.submodule, status: "fresh", plugins: outcome.entry.plugins.length, ...refusedOf(outcome.entry) });
           } else {
             keepLastGood(set, outcome.error);
           }

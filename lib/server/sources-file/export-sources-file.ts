@@ -58,6 +58,16 @@ function settingsOf(kind: string, settings: Record<string, unknown>): Record<str
   return Object.fromEntries(fields.filter((f) => settings[f.name] !== undefined && !(f.optional && (settings[f.name] === "" || settings[f.name] === f.omitWhen))).map((f) => [f.name, settings[f.name]]));
 }
 
+/** Schedule, activation policy and allow/deny lists, each only when it differs from the default. */
+function policyForFile(p: SourceView["policy"]): Record<string, unknown> {
+  return {
+    ...(p.syncIntervalMinutes !== null ? { syncIntervalMinutes: p.syncIntervalMinutes } : {}),
+    ...(p.activationPolicy !== "always" ? { activationPolicy: p.activationPolicy } : {}),
+    ...(p.allowPlugins.length ? { allowPlugins: p.allowPlugins } : {}),
+    ...(p.denyPlugins.length ? { denyPlugins: p.denyPlugins } : {}),
+  };
+}
+
 /** "secretAccessKey" → ["SECRET", "ACCESS", "KEY"] (the placeholder's words). */
 const snake = (field: string) => field.split(/(?=[A-Z])/).map((w) => w.toUpperCase());
 
@@ -91,6 +101,7 @@ export async function exportSourcesFile(format: "yaml" | "json" = "yaml"): Promi
       ...(view.description ? { description: view.description } : {}),
       enabled: view.enabled,
       ...settingsOf(view.kind, view.settings),
+      ...policyForFile(view.policy),
       pluginSets: view.pluginSets,
     };
     // A placeholder per secret field the row stores (its names are read, never its values).

@@ -9,7 +9,7 @@ import { ExpectedError } from "../errors";
 import { saveCacheConfig } from "../cache/cache-config";
 import { deleteSource } from "../sources/delete-source";
 import { createSource, updateSource } from "../sources/save-source";
-import { mergeSecrets, splitSourceInput } from "../sources/source-view";
+import { mergeSecrets, policyOf, splitSourceInput } from "../sources/source-view";
 import { loadSourcesFile, type LoadOptions } from "./load-sources-file";
 import { fileOf, secretsEqual, type FileWrite } from "./managed";
 import { env } from "../../env";
@@ -90,6 +90,7 @@ function sourceDiffers(row: PluginSource & { pluginSets: PluginSet[] }, input: T
     enabled: row.enabled,
     settings: row.settings,
     managedBy: row.managedBy,
+    policy: policyOf(row),
     pluginSets: [...row.pluginSets].sort((a, b) => a.position - b.position).map(({ submodule, version, importModules }) => ({ submodule, version, importModules })),
   };
   const wanted = {
@@ -99,6 +100,7 @@ function sourceDiffers(row: PluginSource & { pluginSets: PluginSet[] }, input: T
     enabled: input.enabled,
     settings: splitSourceInput(input).settings,
     managedBy,
+    policy: policyOf(input),
     pluginSets: input.pluginSets.map(({ submodule, version, importModules }) => ({ submodule, version, importModules })),
   };
   return canonical(stored) !== canonical(wanted) || !secretsEqual(row.secret, sourceSecret(input));

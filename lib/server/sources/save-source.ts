@@ -5,12 +5,13 @@ import { encryptSecret, sealSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
 import { diffViews, flattenForAudit, recordAudit } from "../audit/record-audit";
 import { fieldError, isUniqueViolation, notFound } from "../errors";
+import { firstDueAt } from "../sync/next-delay";
 import { assertWritable, exactSecretChange, type FileWrite } from "../sources-file/managed";
 import { givesSecret, mergeSecrets, splitSourceInput, toSourceView, type SourceView } from "./source-view";
 
 /** The audit form of a view: no ids or timestamps; the secret only as set / not set. */
 function auditable(view: SourceView) {
-  const { id: _id, createdAt: _c, updatedAt: _u, settings, ...rest } = view;
+  const { id: _id, createdAt: _c, updatedAt: _u, schedule: _s, settings, ...rest } = view;
   const { kind: _k, ...location } = settings;
   return { ...rest, settings: location };
 }
@@ -34,7 +35,8 @@ function nextWebhookSecret(input: TSource, stored: string | null): string | null
 /** The columns a create and an update write alike (plugin sets and managedBy are handled by each). */
 function rowFields(input: TSource, secret: string | null, webhookSecret: string | null) {
   const { settings } = splitSourceInput(input);
-  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret, webhookSecret };
+  const { syncIntervalMinutes, activationPolicy, allowPlugins, denyPlugins } = input;
+  return { name: input.name, kind: input.kind, description: input.description, enabled: input.enabled, settings, secret, webhookSecret, syncIntervalMinutes, activationPolicy, allowPlugins, denyPlugins };
 }
 
 /** Runs `fn` in the reconciler's transaction when it writes, else in a new one. */
@@ -54,6 +56,7 @@ export async function createSource(input: TSource, actor: string, write?: FileWr
         data: {
           ...rowFields(input, secret, nextWebhookSecret(input, null)),
           managedBy: write?.managedBy ?? null,
+          nextSyncAt: firstDueAt(input.syncIntervalMinutes),
           pluginSets: { create: input.pluginSets.map((set, position) => ({ ...set, position })) },
         },
         include: { pluginSets: true },
@@ -95,6 +98,10 @@ export async function updateSource(id: string, input: TSource, actor: string, wr
         data: {
           ...rowFields(input, secret, nextWebhookSecret(input, before.webhookSecret)),
           ...(write ? { managedBy: write.managedBy } : {}),
+          // A new interval (or a re-enabled source) starts counting now.
+          ...(before.syncIntervalMinutes !== input.syncIntervalMinutes || before.enabled !== input.enabled
+            ? { nextSyncAt: firstDueAt(input.syncIntervalMinutes), syncFailures: 0 }
+            : {}),
         },
         include: { pluginSets: true },
       });

@@ -4,6 +4,7 @@ import { specOf, type SettingsByKind, type SourceKind } from "../../plugins/sour
 import type { SourceKindSpec } from "../../plugins/sources/spec";
 import { openSecrets } from "../../secrets";
 import type { TSource } from "../../validations/source";
+import type { SourcePolicy } from "../../validations/source-policy";
 import { fieldError } from "../errors";
 
 /**
@@ -29,9 +30,21 @@ export interface SourceView {
   /** "file:<path>" when declared in PLUGIN_SOURCES_FILE (read-only in the UI). */
   managedBy: string | null;
   pluginSets: { submodule: string; version: string; importModules: string[] }[];
+  /** Schedule, activation policy, allow/deny lists (lib/validations/source-policy.ts). */
+  policy: SourcePolicy;
+  /** The scheduler's state (ISO times): not configuration, so never audited. */
+  schedule: { nextSyncAt: string | null; lastAttemptAt: string | null; lastSuccessAt: string | null; failures: number };
   createdAt: string;
   updatedAt: string;
 }
+
+/** The policy columns of a row (what a save writes and the sources file compares). */
+export const policyOf = (row: Pick<PluginSource, "syncIntervalMinutes" | "activationPolicy" | "allowPlugins" | "denyPlugins">): SourcePolicy => ({
+  syncIntervalMinutes: row.syncIntervalMinutes,
+  activationPolicy: row.activationPolicy,
+  allowPlugins: row.allowPlugins,
+  denyPlugins: row.denyPlugins,
+});
 
 /** The spec of a stored or given kind; an unknown one is a bug (the enum and the input schema list the kinds). */
 export function kindSpec(kind: string): SourceKindSpec {
@@ -64,6 +77,13 @@ export function toSourceView(row: PluginSource & { pluginSets: PluginSet[] }): S
     pluginSets: [...row.pluginSets]
       .sort((a, b) => a.position - b.position)
       .map((s) => ({ submodule: s.submodule, version: s.version, importModules: s.importModules })),
+    policy: policyOf(row),
+    schedule: {
+      nextSyncAt: row.nextSyncAt?.toISOString() ?? null,
+      lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+      lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
+      failures: row.syncFailures,
+    },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -80,7 +100,7 @@ export function splitSourceInput(input: TSource): { settings: Prisma.InputJsonOb
   const settings = spec.settings.parse(fields) as Prisma.InputJsonObject;
   const secret: Record<string, string> = {};
   for (const f of spec.secretFields) if (typeof fields[f] === "string" && fields[f] !== "") secret[f] = fields[f] as string;
-  const known = new Set(["name", "kind", "description", "enabled", "pluginSets", "webhookSecret", "clearWebhookSecret", ...Object.keys(settings), ...spec.secretFields]);
+  const known = new Set(["name", "kind", "description", "enabled", "pluginSets", "webhookSecret", "clearWebhookSecret", "syncIntervalMinutes", "activationPolicy", "allowPlugins", "denyPlugins", ...Object.keys(settings), ...spec.secretFields]);
   const flags = Object.fromEntries(Object.entries(fields).filter(([k]) => !known.has(k)));
   return { settings, secret, flags };
 }

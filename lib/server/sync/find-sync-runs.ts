@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../../db";
 import { notFound } from "../errors";
+import type { ActivationBlock } from "./activation-policy";
 
 export interface SyncRunView {
   id: string;
@@ -13,6 +14,8 @@ export interface SyncRunView {
   finishedAt: string | null;
   error: string | null;
   generation: { id: number; status: string; plugins: number; sets: number; problems: number } | null;
+  /** The sources whose activation policy kept the run's generation inactive (sync/activation-policy.ts). */
+  notActivated?: ActivationBlock[];
 }
 
 export interface SyncRunDetail extends SyncRunView {
@@ -35,6 +38,7 @@ const toView = (r: Row): SyncRunView => ({
   finishedAt: r.finishedAt?.toISOString() ?? null,
   error: r.error,
   generation: r.generation ? { id: r.generation.id, status: r.generation.status, plugins: r.generation.plugins, sets: r.generation.sets, problems: r.generation.problems } : null,
+  notActivated: Array.isArray(r.notActivated) ? (r.notActivated as unknown as ActivationBlock[]) : [],
 });
 
 /** Newest runs first. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PluginSet, PluginSource } from "@prisma/client";
-import type { SyncSourceInput } from "../../plugins/sync/run-sync";
+import type { SyncSetInput, SyncSourceInput } from "../../plugins/sync/run-sync";
+import type { SourcePolicy } from "../../validations/source-policy";
 import { openSecrets } from "../../secrets";
 import { parseSettings } from "../sources/source-view";
 
@@ -10,5 +11,11 @@ export function toSyncSource(row: PluginSource & { pluginSets: PluginSet[] }): S
     .sort((a, b) => a.position - b.position)
     .map((s) => ({ submodule: s.submodule, version: s.version, importModules: s.importModules }));
   const { kind: _kind, ...settings } = parseSettings(row);
-  return { name: row.name, kind: row.kind, settings, secret: openSecrets(row.secret), sets } as SyncSourceInput;
+  return { name: row.name, kind: row.kind, settings, secret: openSecrets(row.secret), sets: withFilter(sets, row) } as SyncSourceInput;
+}
+
+/** The plugin library's sets with the source's allow/deny lists (the sync and Preview alike). */
+export function withFilter(sets: Omit<SyncSetInput, "filter">[], policy: Pick<SourcePolicy, "allowPlugins" | "denyPlugins">): SyncSetInput[] {
+  const filter = { allow: policy.allowPlugins, deny: policy.denyPlugins };
+  return sets.map((s) => ({ ...s, filter }));
 }

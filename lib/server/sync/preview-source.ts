@@ -5,10 +5,12 @@ import path from "node:path";
 import { db } from "../../db";
 import type { TText } from "../../plugins/contract";
 import { runSync, type SyncSourceInput } from "../../plugins/sync/run-sync";
+import type { RefusedPlugin } from "../../plugins/sync/plugin-filter";
 import { lineLogger } from "../../log";
 import type { TSource } from "../../validations/source";
 import { findBaseGeneration } from "../generations/find-base-generation";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
+import { withFilter } from "./load-sync-sources";
 import { buildSyncOptions } from "./sync-options";
 
 export interface PreviewPlugin {
@@ -26,6 +28,8 @@ export interface SourcePreview {
   plugins: PreviewPlugin[];
   removed: { code: string; version: string; set: string }[];
   problems: { set: string; error: string }[];
+  /** Plugins the source's allow/deny lists would leave out. */
+  refused: (RefusedPlugin & { set: string })[];
 }
 
 /**
@@ -37,7 +41,7 @@ export async function previewSource(input: TSource, existingId?: string): Promis
   const existing = existingId ? await prisma.pluginSource.findUnique({ where: { id: existingId } }) : null;
   // The secrets a save would store (the same rule), so Preview fetches with exactly what Sync will use.
   const { settings } = splitSourceInput(input);
-  const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: input.pluginSets } as SyncSourceInput;
+  const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: withFilter(input.pluginSets, input) } as SyncSourceInput;
   const options = await buildSyncOptions();
   const base = await findBaseGeneration(options.cache, lineLogger({ component: "preview", source: input.name }));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
@@ -66,6 +70,7 @@ export async function previewSource(input: TSource, existingId?: string): Promis
     return {
       revision: results[0]?.revision ?? null,
       plugins,
+      refused: manifest.sets.flatMap((s) => (s.refused ?? []).map((r) => ({ ...r, set: s.submodule }))),
       removed: before.filter((p) => !now.has(key(p))).map((p) => ({ code: p.code, version: p.version, set: p.set })),
       problems: [
         ...(results[0]?.error ? [{ set: "*", error: results[0].error }] : []),

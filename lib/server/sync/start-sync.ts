@@ -20,6 +20,7 @@ import { createGeneration, discardGeneration, markGenerationFailed, markGenerati
 import { claimCache } from "../../plugins/cache/owner";
 import { guardCache } from "../../plugins/cache/guard";
 import { getInstallId } from "../cache/install-id";
+import { activationBlocks, blockedLine, type ActivationBlock } from "./activation-policy";
 import { acquireLease, releaseLease, renewLease, waitForLeaseRun } from "./lease";
 import { toSyncSource } from "./load-sync-sources";
 import { openCache } from "./open-cache";
@@ -149,6 +150,7 @@ async function execute(
   }, renewEvery);
   heartbeat.unref();
   let position = 0;
+  let notActivated: ActivationBlock[] | undefined;
   try {
     // Before anything is written: a location another install owns is refused (an unowned one becomes ours).
     await claimCache(cache, await getInstallId(), { claim: !opts.dryRun });
@@ -189,7 +191,11 @@ async function execute(
     } else if (!opts.dryRun) {
       await markGenerationReady(generation, outcome.manifest);
       const stillHolder = await renewLease(prisma, holder, runId);
-      if (opts.activate && stillHolder) {
+      const blocks = opts.activate && stillHolder ? activationBlocks(selected, outcome.results) : [];
+      if (blocks.length) {
+        notActivated = blocks;
+        log("info", blockedLine(generation, blocks));
+      } else if (opts.activate && stillHolder) {
         await activateGeneration(generation, opts.actor);
         log("info", `generation ${generation} is now active`);
       } else {
@@ -208,7 +214,7 @@ async function execute(
       `sync finished: ${runStatus} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
     );
     await chain;
-    await prisma.syncRun.update({ where: { id: runId }, data: { status: runStatus, finishedAt: new Date() } });
+    await prisma.syncRun.update({ where: { id: runId }, data: { status: runStatus, finishedAt: new Date(), ...(notActivated ? { notActivated: notActivated as never } : {}) } });
     recordSyncRun(runStatus);
     return { ...outcome, generation: outcome.written ? generation : null, runStatus };
   } catch (err) {
