@@ -2,6 +2,7 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
+import { labels } from "@/lib/i18n/labels";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
@@ -11,6 +12,7 @@ type SetRow = { submodule: string; status: string; plugins: number; error?: stri
 /** A sync run that updates itself while it runs: status, per-source results, log lines as they arrive. */
 export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
   const t = useTranslations("sync");
+  const l = labels(useTranslations("labels"));
   const format = useFormatter();
   const run = useSyncRun(initial);
 
@@ -19,9 +21,9 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
       <Card>
         <CardBody className="flex flex-wrap items-center gap-x-8 gap-y-2 text-sm">
           <span className="flex items-center gap-2" data-testid="run-status"><StatusBadge status={run.status} /></span>
-          <span className="text-zinc-600">{t("triggeredBy", { trigger: run.trigger, actor: run.actor })}</span>
+          <span className="text-zinc-600">{t("triggeredBy", { trigger: l.trigger(run.trigger), actor: l.actor(run.actor) })}</span>
           <span className="text-zinc-600">{format.dateTime(new Date(run.startedAt), { dateStyle: "medium", timeStyle: "medium" })}</span>
-          {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: run.generation.status })}</span>}
+          {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: l.generation(run.generation.status) })}</span>}
           {!run.generation && !run.dryRun && run.status !== "running" && <span className="text-zinc-600" data-testid="no-generation">{t(run.status === "unchanged" ? "unchangedRun" : "noGeneration")}</span>}
           {run.dryRun && <span className="text-zinc-600">{t("dryRun")}</span>}
         </CardBody>

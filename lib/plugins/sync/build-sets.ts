@@ -13,6 +13,7 @@ import { inspectSet, SYNC_READ_MAX, type InspectedSet } from "../stage/inspect-s
 import type { FetchResult } from "../types";
 import type { SetEntry } from "./manifest";
 import { configHash, reasonOf, type LogLevel, type SyncOptions, type SyncSetInput } from "./run-sync";
+import { logLine, type SyncLogLine } from "../log-line";
 
 /** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
 const setConcurrencyOf = (opts: SyncOptions) => Math.max(1, opts.setConcurrency ?? Math.min(4, os.availableParallelism()));
@@ -34,7 +35,7 @@ export async function buildSets(
   root: string,
   fetched: FetchResult,
   known: Set<string>,
-  log: (level: LogLevel, line: string, set?: string) => void,
+  log: (level: LogLevel, line: SyncLogLine, set?: string) => void,
 ): Promise<Built[]> {
   const staged = await pLimit(setConcurrencyOf(opts)).map(sets, async (set) => {
     if (!needed(set)) return null;
@@ -79,7 +80,7 @@ export async function buildSets(
       if (!described || described.errors.length) described = await describeSet(inspected.dir, inspected.modules, opts.describe);
       if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
       const archive = (await stored[i]) ?? undefined;
-      log("info", `${set.submodule}@${set.version}: ${described.descriptors.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
+      log("info", logLine("setDescribed", { set: set.submodule, version: set.version, plugins: described.descriptors.length, files: inspected.files.length, bytes: inspected.bytes }), set.submodule);
       return {
         ok: true,
         entry: {

@@ -10,6 +10,7 @@ import type { TSource } from "../../validations/source";
 import { findBaseGeneration } from "../generations/find-base-generation";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { buildSyncOptions } from "./sync-options";
+import { englishSyncLog } from "../../i18n/sync-log";
 
 export interface PreviewPlugin {
   code: string;
@@ -39,7 +40,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
   const { settings } = splitSourceInput(input);
   const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: input.pluginSets } as SyncSourceInput;
   const options = await buildSyncOptions();
-  const base = await findBaseGeneration(options.cache, lineLogger({ component: "preview", source: input.name }));
+  const previewLog = lineLogger({ component: "preview", source: input.name });
+  const base = await findBaseGeneration(options.cache, (level, line) => previewLog(level, englishSyncLog(line)));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
   try {
     const { manifest, results } = await runSync({
