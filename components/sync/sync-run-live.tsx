@@ -6,6 +6,7 @@ import { labels } from "@/lib/i18n/labels";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
+import { SyncLogText } from "./sync-log-text";
 
 type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
@@ -73,7 +74,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
               <li key={l.id} className={cn(l.level === "error" ? "text-red-700" : l.level === "warn" ? "text-amber-700" : "text-zinc-700")}>
                 <span className="text-zinc-400">{format.dateTime(new Date(l.at), { timeStyle: "medium" })}</span>{" "}
                 {l.source && <span className="text-indigo-700">{l.source}: </span>}
-                {l.message}
+                <SyncLogText line={l} />
               </li>
             ))}
           </ol>
