@@ -11,12 +11,14 @@ import { findBaseGeneration } from "../generations/find-base-generation";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { buildSyncOptions } from "./sync-options";
 import { englishSyncLog } from "../../i18n/sync-log";
+import { getRuntime } from "../runtime/runtime";
+import { previewGroupNames } from "./preview-group-names";
 
 export interface PreviewPlugin {
   code: string;
   version: string;
   name: TText;
-  /** The plugin's group as the plugin gives it (the page shows its name in the reader's language). */
+  /** The plugin's group, named as the picker names it (see previewGroupNames); shown in the reader's language. */
   group: { code: string; name: TText };
   set: string;
   change: "added" | "changed" | "unchanged";
@@ -57,11 +59,14 @@ export async function previewSource(input: TSource, existingId?: string): Promis
     const before = (base?.manifest.sets ?? []).filter((s) => s.source === (existing?.name ?? input.name)).flatMap((s) => s.plugins.map((p) => ({ ...p, set: s.submodule })));
     const key = (p: { code: string; version: string }) => `${p.code}@${p.version}`;
     const beforeByKey = new Map(before.map((p) => [key(p), p]));
+    const serving = new Map(getRuntime().registry.list().map((g) => [g.code, g.name]));
+    const groupNames = previewGroupNames(manifest.sets.flatMap((s) => s.plugins.map((p) => p.group)), serving);
     const plugins: PreviewPlugin[] = manifest.sets.flatMap((s) =>
       s.plugins.map((p) => {
         const old = beforeByKey.get(key(p));
         const change = !old ? "added" : JSON.stringify({ ...old, set: undefined }) === JSON.stringify(p) ? "unchanged" : "changed";
-        return { code: p.code, version: p.version, name: p.name, group: p.group, set: s.submodule, change };
+        const group = { code: p.group.code, name: groupNames.get(p.group.code) ?? p.group.name };
+        return { code: p.code, version: p.version, name: p.name, group, set: s.submodule, change };
       }),
     );
     const now = new Set(plugins.map(key));
