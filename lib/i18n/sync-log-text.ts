@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../validations/zod";
 
 /** Parameters as stored (JSON): plain strings and numbers only, anything else is treated as a row without a key. */
 const ZParams = z.record(z.string(), z.union([z.string(), z.number()]));
