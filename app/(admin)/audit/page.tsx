@@ -51,11 +51,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <TBody>
             {events.map((e) => (
               <TR key={e.id}>
-                <TD className="whitespace-nowrap text-sm text-zinc-600">
+                <TD className="text-sm text-zinc-600 sm:whitespace-nowrap">
                   {format.dateTime(new Date(e.createdAt), { dateStyle: "medium", timeStyle: "medium" })}
                 </TD>
                 <TD className="text-sm">{l.actor(e.actor)}</TD>
-                <TD className="text-sm">{l.action(e.action)}</TD>
+                <TD className="whitespace-nowrap text-sm">{l.action(e.action)}</TD>
                 <TD className="text-sm">{l.targetType(e.targetType)}{e.targetName ? ` · ${l.targetName(e.targetType, e.targetName)}` : ""}</TD>
                 <TD>
                   <AuditSummary summary={e.summary} />
