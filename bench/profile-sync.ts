@@ -34,6 +34,7 @@ import { inspectSet } from "../lib/plugins/stage/inspect-set";
 import { runSync } from "../lib/plugins/sync/run-sync";
 import { generatePackages } from "./generate";
 import { machine, median, readFiles, removeTmpDirs, timeMs, tmpDir } from "./lib";
+import { englishSyncLog } from "../lib/i18n/sync-log";
 
 const execFileP = promisify(execFile);
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -127,7 +128,7 @@ async function main() {
           fetchLimits: DEFAULT_FETCH_LIMITS,
           fetchers,
           log: (_level, line) => {
-            const m = /fetched in (\d+) ms, .* written in (\d+) ms/.exec(line);
+            const m = /fetched in (\d+) ms, .* written in (\d+) ms/.exec(englishSyncLog(line));
             if (m) {
               ft.packFetch = Number(m[1]);
               ft.treeWrite = Number(m[2]);

@@ -96,11 +96,11 @@ test("admin builds a process: picker, generated form with a field error first, c
   await expect(page.getByTestId("editor-notice")).toContainText("Saved as a draft (version 2): 1 problem to fix before it can run.");
   await expect(page.getByTestId("save-state")).toHaveText("Saved as a draft: 1 problem");
   await expect(form.getByText("Required.")).toBeVisible();
-  await expect(page.getByTestId("problems")).toContainText("Test 1: invalid inputs (Message).");
+  await expect(page.getByTestId("problems")).toContainText("Test 1: required inputs are empty (Message).");
   await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
-  await expect(page.getByTestId("run-blocked")).toHaveText("Cannot run yet: Test 1: invalid inputs (Message).");
+  await expect(page.getByTestId("run-blocked")).toHaveText("Cannot run yet: Test 1: required inputs are empty (Message).");
   await expect(form.getByRole("button", { name: "Test node" })).toBeDisabled();
-  await expect(form.getByTestId("test-blocked")).toHaveText("Cannot run yet: Test 1: invalid inputs (Message).");
+  await expect(form.getByTestId("test-blocked")).toHaveText("Cannot run yet: Test 1: required inputs are empty (Message).");
   const draftId = page.url().split("/").pop();
   const refused = await page.request.post(`/api/processes/${draftId}/runs`, { data: {} });
   expect(refused.status()).toBe(422);

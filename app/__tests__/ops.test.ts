@@ -283,3 +283,19 @@ describe("request ids in the log", () => {
     }
   });
 });
+
+describe("sync trigger", () => {
+  it("POST /api/sync with an admin session is labelled API (the admin page's button is a server action), actor the user", async () => {
+    const admin = await signInAs("admin");
+    const res = await syncApi.POST(jsonRequest("POST", "/api/sync", { dryRun: true }), routeCtx());
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    for (let i = 0; i < 200; i++) {
+      if ((await database.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } })).status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await database.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ trigger: "api", actor: admin.username });
+    signOut();
+  });
+});
+

@@ -170,7 +170,7 @@ describe("sources file: loading and validation", () => {
       `${file}: sources[0] (name "git-plugins").ref: ${v("ref_format")}`,
       `${file}: sources[1] (name "bad name").name: ${v("name_format")}`,
       `${file}: sources[1] (name "bad name").pluginSets.0.submodule: ${v("submodule_format")}`,
-      `${file}: sources[1] (name "bad name").pluginSets.0.importModules: ${v("module_outside")}`,
+      `${file}: sources[1] (name "bad name").pluginSets.0.importModules: ${v("module_outside", { entry: "x.y", submodule: "../up" })}`,
       `${file}: sources[2] (name "s3-plugins").token: ${v("unknown_field")}`,
       `${file}: sources[3] (name "git-plugins").name: ${m("duplicateName", { name: "git-plugins" })}`,
       `${file}: sources[4] (name "other").kind: ${v("kind_invalid")}`,

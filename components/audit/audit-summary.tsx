@@ -1,16 +1,32 @@
-/** One audit summary as a compact list: `path: value` or `path: from → to`. */
+import { useTranslations } from "next-intl";
+import { labels } from "@/lib/i18n/labels";
+
+/**
+ * One audit summary as a compact list: `field: value` or `field: from → to`, field keys and coded values (roles,
+ * booleans) in the reader's language. Values that are data (names, refs, ids) stay as stored, in <code>.
+ */
 export function AuditSummary({ summary }: { summary: unknown }) {
+  const l = labels(useTranslations("labels"));
+  const tr = useTranslations("roles");
   if (typeof summary !== "object" || summary === null) return null;
-  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "∅" : String(v));
+  const roles = (role: string) => (tr.has(role as never) ? tr(role as never) : role);
+  const show = (path: string, v: unknown) => {
+    const { text, coded } = l.value(path, v, roles);
+    return coded ? <span>{text}</span> : <code>{text}</code>;
+  };
   return (
-    <dl className="grid max-w-xl grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 font-mono text-xs">
+    <dl className="grid max-w-xl grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
       {Object.entries(summary).map(([path, value]) => (
         <div key={path} className="contents">
-          <dt className="text-zinc-500">{path}</dt>
-          <dd className="break-all text-zinc-800">
-            {typeof value === "object" && value !== null && "to" in value
-              ? `${show((value as { from: unknown }).from)} → ${show((value as { to: unknown }).to)}`
-              : show(value)}
+          <dt className="text-zinc-500">{l.fieldPath(path)}</dt>
+          <dd className="break-all font-mono text-zinc-800">
+            {typeof value === "object" && value !== null && "to" in value ? (
+              <>
+                {show(path, (value as { from: unknown }).from)} → {show(path, (value as { to: unknown }).to)}
+              </>
+            ) : (
+              show(path, value)
+            )}
           </dd>
         </div>
       ))}

@@ -112,7 +112,7 @@ export function InputForm({
       {fields.map((f) => {
         const fid = `in-${nodeId}-${f.key}`;
         const error = formState.errors[f.key]?.message;
-        const hint = [f.description ? pluginText(f.description, locale) : "", f.default !== undefined && f.type !== "boolean" ? t("inspector.default", { value: String(typeof f.default === "object" ? JSON.stringify(f.default) : f.default) }) : ""]
+        const hint = [f.description ? pluginText(f.description, locale) : "", f.default !== undefined && f.type !== "boolean" ? t("inspector.default", { value: defaultText(f, locale) }) : ""]
           .filter(Boolean)
           .join(" ");
         const label = pluginText(f.label, locale);
@@ -192,4 +192,11 @@ export function InputForm({
       )}
     </form>
   );
+}
+
+/** A field's default as the form shows it: a select's option label (in `locale`), not its stored value. */
+export function defaultText(f: { default?: unknown; options?: { value: string | number; label: Parameters<typeof pluginText>[0] }[] }, locale: string): string {
+  const option = f.options?.find((o) => String(o.value) === String(f.default));
+  if (option) return pluginText(option.label, locale);
+  return String(typeof f.default === "object" ? JSON.stringify(f.default) : f.default);
 }

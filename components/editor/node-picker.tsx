@@ -145,9 +145,10 @@ export function NodePicker({
       />
       <p id={`${id}-hint`} className="text-xs text-zinc-500">{t("hint")}</p>
       {current && current.versions.length > 1 && (
-        <div className="flex items-center gap-2">
-          <label htmlFor={`${id}-version`} className="shrink-0 text-xs text-zinc-600">{t("versionOf", { name: pluginText(current.name, locale) })}</label>
-          <Select id={`${id}-version`} className="h-8 text-xs" value={chosenVersion} onChange={(e) => setVersion(e.target.value)}>
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <label htmlFor={`${id}-version`} className="text-xs text-zinc-600">{t("versionOf", { name: pluginText(current.name, locale) })}</label>
+          {/* its own width (the longest option, "2.1.0（最新）" too), on a line of its own when the label is long */}
+          <Select id={`${id}-version`} className="h-8 w-auto max-w-full text-xs" value={chosenVersion} onChange={(e) => setVersion(e.target.value)}>
             {current.versions.map((v, i) => (
               <option key={v} value={v}>{i === 0 ? t("latest", { version: v }) : v}</option>
             ))}

@@ -12,7 +12,7 @@ import { SyncRunLive } from "./sync-run-live";
  * must not show its log lines twice: a poll starts only when the previous one has finished.
  */
 
-const line = (id: number) => ({ id, at: "2026-12-01T10:00:00.000Z", level: "info", source: null, message: `line ${id}` });
+const line = (id: number) => ({ id, at: "2026-12-01T10:00:00.000Z", level: "info", source: null, message: `line ${id}`, key: null, params: null });
 const run = (over: Partial<SyncRunDetail>): SyncRunDetail => ({
   id: "run-1",
   trigger: "admin",

@@ -2,17 +2,20 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
+import { labels } from "@/lib/i18n/labels";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { RunPolicyNotes } from "./run-policy-notes";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
 import { VerifiedSigner } from "./verified-signer";
+import { SyncLogText } from "./sync-log-text";
 
 type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
 /** A sync run that updates itself while it runs: status, per-source results, log lines as they arrive. */
 export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
   const t = useTranslations("sync");
+  const l = labels(useTranslations("labels"));
   const format = useFormatter();
   const run = useSyncRun(initial);
 
@@ -21,9 +24,9 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
       <Card>
         <CardBody className="flex flex-wrap items-center gap-x-8 gap-y-2 text-sm">
           <span className="flex items-center gap-2" data-testid="run-status"><StatusBadge status={run.status} /></span>
-          <span className="text-zinc-600">{t("triggeredBy", { trigger: run.trigger, actor: run.actor })}</span>
+          <span className="text-zinc-600">{t("triggeredBy", { trigger: l.trigger(run.trigger), actor: l.actor(run.actor) })}</span>
           <span className="text-zinc-600">{format.dateTime(new Date(run.startedAt), { dateStyle: "medium", timeStyle: "medium" })}</span>
-          {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: run.generation.status })}</span>}
+          {run.generation && <span className="text-zinc-600">{t("generationCell", { id: run.generation.id, plugins: run.generation.plugins, status: l.generation(run.generation.status) })}</span>}
           {!run.generation && !run.dryRun && run.status !== "running" && <span className="text-zinc-600" data-testid="no-generation">{t(run.status === "unchanged" ? "unchangedRun" : "noGeneration")}</span>}
           {run.dryRun && <span className="text-zinc-600">{t("dryRun")}</span>}
         </CardBody>
@@ -77,7 +80,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
               <li key={l.id} className={cn(l.level === "error" ? "text-red-700" : l.level === "warn" ? "text-amber-700" : "text-zinc-700")}>
                 <span className="text-zinc-400">{format.dateTime(new Date(l.at), { timeStyle: "medium" })}</span>{" "}
                 {l.source && <span className="text-indigo-700">{l.source}: </span>}
-                {l.message}
+                <SyncLogText line={l} />
               </li>
             ))}
           </ol>

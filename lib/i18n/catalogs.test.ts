@@ -95,7 +95,7 @@ function parse(message: string, locale: string): AstNode[] {
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 
 /** zh-CN keys whose value is legitimately free of Chinese characters (brand, technical names, glyphs). */
-const NON_CJK_ALLOWED = new Set(["common.appName", "common.none", "kinds.git", "kinds.s3"]);
+const NON_CJK_ALLOWED = new Set(["common.appName", "common.none", "kinds.git", "kinds.s3", "sync.triggeredBy", "labels.trigger.api", "labels.field.url", "labels.field.sha256"]);
 
 const en = flatten(load("en"));
 const zh = flatten(load("zh-CN"));

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../validations/zod";
 
 /**
  * The plugin contract (see DESIGN.md and the README's author guide). A module named in importModules exports

@@ -8,6 +8,7 @@ import type { Signer } from "./trust/verify-signature";
 
 export type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
 import type { SecretsByKind, SettingsByKind, SourceKind } from "./sources/specs";
+import type { SyncLogLine } from "./log-line";
 
 export type GitSettings = SettingsByKind["git"];
 export type S3Settings = SettingsByKind["s3"];
@@ -33,7 +34,8 @@ export interface FetchContext {
   /** Extra CA certificates (PEM) for https remotes, besides the system ones / NODE_EXTRA_CA_CERTS. */
   ca?: string;
   signal?: AbortSignal;
-  log: (line: string) => void;
+  /** Progress, as a catalog key with parameters (see log-line.ts). */
+  log: (line: SyncLogLine) => void;
   /**
    * The submodules of the source's plugin sets: only these directories are staged, counted against the limits and
    * checked (sources/staging.ts); the rest of the source is ignored. Absent: the whole source.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../validations/zod";
 
 /**
  * What a node stores for an input of type `secret`: a reference to a named credential (lib/server/credentials),

@@ -1,3 +1,4 @@
+import { translator } from "@/lib/i18n";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { InputErrorKey } from "./input-schema";
@@ -41,5 +42,14 @@ describe("problem messages", () => {
       values: { node: "Node a1", inputs: "MESSAGE@a1, REPEAT@a1" },
     });
     expect(problemMessage({ code: "cycle", blocks: "save", nodeIds: ["a", "b"] }).values.nodes).toBe("a → b");
+  });
+
+  it("only empty required fields are said to be empty, not invalid", () => {
+    const p: GraphProblem = { code: "invalid_inputs", blocks: "run", nodeId: "a1", inputs: { message: { key: "required" }, apiKey: { key: "required" } } };
+    expect(problemMessage(p)).toMatchObject({ key: "problems.required_inputs", values: { inputs: "message, apiKey" } });
+    for (const [locale, text] of [["en", "a1: required inputs are empty (message, apiKey)."], ["zh-CN", "a1：必填输入为空（message, apiKey）。"]] as const) {
+      const { key, values } = problemMessage(p);
+      expect(translator(locale)(`editor.${key}` as never, values as never)).toBe(text);
+    }
   });
 });

@@ -21,6 +21,9 @@ export function problemMessage(
       .map((key) => (p.nodeId ? inputName(p.nodeId, key) : key))
       .join(", "),
   };
+  // Only empty required fields: said so, rather than "invalid inputs" (nothing typed is wrong).
+  const errors = Object.values(p.inputs ?? {});
+  if (p.code === "invalid_inputs" && errors.length && errors.every((e) => e.key === "required")) return { key: "problems.required_inputs", values };
   if (p.code === "unknown_plugin") return { key: p.available?.length ? "problems.unknown_version" : "problems.unknown_plugin", values };
   if (p.code === "bad_reference") return { key: `problems.bad_reference_${p.reason}`, values };
   return { key: `problems.${p.code}`, values };

@@ -37,6 +37,10 @@ export function toFieldErrors(error: z.ZodError, t: Translate): FieldErrors {
     const values: Record<string, string | number> = {};
     if ("maximum" in issue) values.max = Number(issue.maximum);
     if ("minimum" in issue) values.min = Number(issue.minimum);
+    // Our custom issues may name what is wrong (e.g. the import module entry): plain values only.
+    if (issue.code === "custom" && issue.params) {
+      for (const [k, v] of Object.entries(issue.params)) if (typeof v === "string" || typeof v === "number") values[k] = v;
+    }
     out.set(key, t(issueKey(issue), values));
   }
   return Object.fromEntries(out);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { line } from "./common";
 
 /** Share a process or credential with a user (`none` takes the share away). */

@@ -13,9 +13,14 @@ const ZImportModules = z
   .transform((v) => [...new Set((typeof v === "string" ? v.split(",") : v).map((s) => s.trim()).filter(Boolean))])
   .pipe(
     z
-      .array(z.string().max(512, { error: "too_long" }).refine(isModuleEntry, { error: "module_format" }))
+      .array(z.string().max(512, { error: "too_long" }))
       .min(1, { error: "modules_required" })
-      .max(100, { error: "modules_too_many" }),
+      .max(100, { error: "modules_too_many" })
+      // On the field (the form's one input holds the whole list), naming the entry that is wrong.
+      .superRefine((list, ctx) => {
+        const bad = list.find((m) => !isModuleEntry(m));
+        if (bad !== undefined) ctx.addIssue({ code: "custom", message: "module_format", params: { entry: bad } });
+      }),
   );
 
 export const ZPluginSetInput = z.strictObject({
@@ -69,11 +74,10 @@ export function sourceInputSchema(policy: UrlPolicy) {
           ctx.addIssue({ code: "custom", message: "submodule_duplicate", path: ["pluginSets", i, "submodule"] });
         }
         seen.add(set.submodule);
-        set.importModules.forEach((m) => {
-          if (!modulePathOf(m).startsWith(set.submodule + "/")) {
-            ctx.addIssue({ code: "custom", message: "module_outside", path: ["pluginSets", i, "importModules"] });
-          }
-        });
+        const outside = set.importModules.find((m) => !modulePathOf(m).startsWith(set.submodule + "/"));
+        if (outside !== undefined) {
+          ctx.addIssue({ code: "custom", message: "module_outside", path: ["pluginSets", i, "importModules"], params: { entry: outside, submodule: set.submodule } });
+        }
       });
     });
 }

@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { AuditSummary } from "@/components/audit/audit-summary";
+import { labels } from "@/lib/i18n/labels";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-events";
 
@@ -11,7 +12,8 @@ const TYPES = ["source", "cache", "user", "process", "credential", "signing_key"
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   if (!(await pageUser("admin"))) return null;
   const filter = ZAuditFilter.parse(await searchParams);
-  const [t, tc, format, events] = await Promise.all([getTranslations("audit"), getTranslations("common"), getFormatter(), findAuditEvents(filter)]);
+  const [t, tc, tl, format, events] = await Promise.all([getTranslations("audit"), getTranslations("common"), getTranslations("labels"), getFormatter(), findAuditEvents(filter)]);
+  const l = labels(tl);
   return (
     <div className="space-y-6">
       <PageHeader title={t("title")} description={t("description")} />
@@ -22,7 +24,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <Select name="targetType" defaultValue={filter.targetType ?? ""} className="w-44">
             <option value="">{t("targetAll")}</option>
             {TYPES.map((ty) => (
-              <option key={ty} value={ty}>{ty}</option>
+              <option key={ty} value={ty}>{l.targetType(ty)}</option>
             ))}
           </Select>
         </label>
@@ -49,12 +51,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <TBody>
             {events.map((e) => (
               <TR key={e.id}>
-                <TD className="whitespace-nowrap text-sm text-zinc-600">
+                <TD className="text-sm text-zinc-600 sm:whitespace-nowrap">
                   {format.dateTime(new Date(e.createdAt), { dateStyle: "medium", timeStyle: "medium" })}
                 </TD>
-                <TD className="text-sm">{e.actor}</TD>
-                <TD><code className="text-xs">{e.action}</code></TD>
-                <TD className="text-sm">{e.targetType}{e.targetName ? ` · ${e.targetName}` : ""}</TD>
+                <TD className="text-sm">{l.actor(e.actor)}</TD>
+                <TD className="whitespace-nowrap text-sm">{l.action(e.action)}</TD>
+                <TD className="text-sm">{l.targetType(e.targetType)}{e.targetName ? ` · ${l.targetName(e.targetType, e.targetName)}` : ""}</TD>
                 <TD>
                   <AuditSummary summary={e.summary} />
                 </TD>

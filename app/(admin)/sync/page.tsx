@@ -5,6 +5,7 @@ import { SyncNowButton } from "@/components/sync/sync-now-button";
 import { Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { db } from "@/lib/db";
 import { pageUser } from "@/lib/server/auth/page-guard";
+import { labels } from "@/lib/i18n/labels";
 import { findSyncRuns } from "@/lib/server/sync/find-sync-runs";
 
 export const dynamic = "force-dynamic";
@@ -12,12 +13,14 @@ export const dynamic = "force-dynamic";
 export default async function SyncPage() {
   if (!(await pageUser("admin"))) return null;
   const prisma = await db();
-  const [t, format, runs, active] = await Promise.all([
+  const [t, tl, format, runs, active] = await Promise.all([
     getTranslations("sync"),
+    getTranslations("labels"),
     getFormatter(),
     findSyncRuns(),
     prisma.generation.findFirst({ where: { status: "active" } }),
   ]);
+  const l = labels(tl);
   const running = runs.some((r) => r.status === "running");
   return (
     <div className="space-y-6">
@@ -56,8 +59,8 @@ export default async function SyncPage() {
                   </Link>
                 </TD>
                 <TD><StatusBadge status={r.status} /></TD>
-                <TD className="text-sm text-zinc-600">{t("triggeredBy", { trigger: r.trigger, actor: r.actor })}{r.dryRun ? ` · ${t("dryRun")}` : ""}</TD>
-                <TD className="text-sm">{r.generation ? t("generationCell", { id: r.generation.id, plugins: r.generation.plugins, status: r.generation.status }) : "—"}</TD>
+                <TD className="text-sm text-zinc-600">{t("triggeredBy", { trigger: l.trigger(r.trigger), actor: l.actor(r.actor) })}{r.dryRun ? ` · ${t("dryRun")}` : ""}</TD>
+                <TD className="text-sm">{r.generation ? t("generationCell", { id: r.generation.id, plugins: r.generation.plugins, status: l.generation(r.generation.status) }) : "—"}</TD>
                 <TD className="text-right text-sm tabular-nums text-zinc-600">
                   {r.finishedAt ? format.number((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, { style: "unit", unit: "second", maximumFractionDigits: 1 }) : "…"}
                 </TD>

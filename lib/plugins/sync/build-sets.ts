@@ -14,6 +14,7 @@ import type { FetchResult } from "../types";
 import type { SetEntry } from "./manifest";
 import { filterPlugins } from "./plugin-filter";
 import { configHash, reasonOf, type LogLevel, type SyncOptions, type SyncSetInput } from "./run-sync";
+import { logLine, type SyncLogLine } from "../log-line";
 
 /** SYNC_SET_CONCURRENCY: sets of one source built at once (default: CPUs, at most 4). */
 const setConcurrencyOf = (opts: SyncOptions) => Math.max(1, opts.setConcurrency ?? Math.min(4, os.availableParallelism()));
@@ -35,7 +36,7 @@ export async function buildSets(
   root: string,
   fetched: FetchResult,
   known: Set<string>,
-  log: (level: LogLevel, line: string, set?: string) => void,
+  log: (level: LogLevel, line: SyncLogLine, set?: string) => void,
 ): Promise<Built[]> {
   const staged = await pLimit(setConcurrencyOf(opts)).map(sets, async (set) => {
     if (!needed(set)) return null;
@@ -81,9 +82,9 @@ export async function buildSets(
       if (described.errors.length) throw new Error(described.errors.map((e) => `${e.module}: ${e.error}`).join("; "));
       const archive = (await stored[i]) ?? undefined;
       const { kept, refused } = filterPlugins(described.descriptors, set.filter);
-      log("info", `${set.submodule}@${set.version}: ${kept.length} plugin(s), ${inspected.files.length} files, ${inspected.bytes} bytes`, set.submodule);
+      log("info", logLine("setDescribed", { set: set.submodule, version: set.version, plugins: kept.length, files: inspected.files.length, bytes: inspected.bytes }), set.submodule);
       for (const r of refused) {
-        log("warn", `${set.submodule}: plugin ${r.code}@${r.version} left out: ${r.reason === "denied" ? `deny-listed (${r.pattern})` : "not on the allow-list"}`, set.submodule);
+        log("warn", logLine("pluginRefused", { set: set.submodule, code: r.code, version: r.version, reason: r.reason, pattern: r.pattern ?? "" }), set.submodule);
       }
       return {
         ok: true,

@@ -258,7 +258,7 @@ describe("every sync failure is exactly one complete ERROR line, without secrets
     expect(errors, run.raw).toHaveLength(1);
     const [line] = errors;
     expect(line.runId).toBe(run.runId);
-    expect(line.message).toMatch(/cus_greet@1\.0\.0 is offered by clash-a\/custom_plugins and clash-b\/custom_plugins/);
+    expect(line.message).toMatch(/cus_greet@1\.0\.0 is offered by clash-a\/custom_plugins, clash-b\/custom_plugins/);
     await expectNoSecrets(run);
   });
 

@@ -14,6 +14,7 @@ import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
 import { verifyGeneration } from "../__fixtures__/verify-generation";
 import { readTree } from "../../test/read-tree";
+import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 const EXAMPLES = path.resolve("examples/plugins");
 const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"] };
@@ -88,7 +89,7 @@ async function sync(cache: CacheStore, sources: SyncSourceInput[], previous: Man
       allowHttp: true,
       fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 2000, totalTimeoutMs: 5000 },
       describe: { timeoutMs: 3000 },
-      log: (level, line, source) => lines.push(`${level} ${source ?? "-"}: ${line}`),
+      log: (level, line, source) => lines.push(`${level} ${source ?? "-"}: ${englishSyncLog(line)}`),
       ...extra,
     });
     return { ...outcome, lines, id };

@@ -14,6 +14,7 @@ import { signaturePolicyOf, stillTrusted } from "../trust/policy";
 import type { TrustedKey } from "../trust/signing-key";
 import type { Signer } from "../trust/verify-signature";
 import { filters, type PluginFilter, type RefusedPlugin } from "./plugin-filter";
+import { logLine, type SyncLogLine } from "../log-line";
 
 export interface SyncSetInput {
   submodule: string;
@@ -81,7 +82,7 @@ export interface SyncOptions {
    * Progress and problems. Every failure is exactly one "error" line: a failed source (its sets' carry-overs are
    * "warn"), a failed set in a healthy source, a clash. `set` is the submodule the line is about, if any.
    */
-  log: (level: LogLevel, line: string, source?: string, set?: string) => void;
+  log: (level: LogLevel, line: SyncLogLine, source?: string, set?: string) => void;
   onSource?: (result: SourceResult) => void;
 }
 
@@ -149,7 +150,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
 
   for (const [index, source] of opts.sources.entries()) {
     const started = Date.now();
-    const log = (level: LogLevel, line: string, set?: string) => opts.log(level, line, source.name, set);
+    const log = (level: LogLevel, line: SyncLogLine, set?: string) => opts.log(level, line, source.name, set);
     const previousSets = new Map((opts.previous?.sets ?? []).filter((s) => s.source === source.name).map((s) => [s.submodule, s]));
     const result: SourceResult = { name: source.name, kind: source.kind, status: "succeeded", revision: null, durationMs: 0, bytes: 0, files: 0, sets: [] };
     // Under a signature policy, an unchanged revision is reused without fetching only while the key that signed it
@@ -164,24 +165,24 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     /** A set that failed on its own: one error line. A set of a failed source: a warning (the source's error said why). */
     const keepLastGood = (set: SyncSetInput, reason: string, sourceFailed = false) => {
       const prev = previousSets.get(set.submodule);
-      const why = sourceFailed ? "not synced (the source failed)" : reason;
       if (prev) {
         manifest.sets.push({ ...prev, status: "carried_over", reason });
         result.sets.push({ submodule: set.submodule, status: "carried_over", plugins: prev.plugins.length, error: reason });
-        log(sourceFailed ? "warn" : "error", `${set.submodule}: ${why}; keeping the copy from ${prev.syncedAt} (revision ${prev.revision.slice(0, 12)})`, set.submodule);
+        const kept = { set: set.submodule, at: prev.syncedAt, revision: prev.revision.slice(0, 12) };
+        log(sourceFailed ? "warn" : "error", sourceFailed ? logLine("setKeptSourceFailed", kept) : logLine("setKept", { ...kept, reason }), set.submodule);
       } else {
         manifest.failed.push({ source: source.name, submodule: set.submodule, error: reason });
         result.sets.push({ submodule: set.submodule, status: "failed", plugins: 0, error: reason });
-        log(sourceFailed ? "warn" : "error", `${set.submodule}: ${why}; no earlier copy to keep`, set.submodule);
+        log(sourceFailed ? "warn" : "error", sourceFailed ? logLine("setLostSourceFailed", { set: set.submodule }) : logLine("setLost", { set: set.submodule, reason }), set.submodule);
       }
     };
 
     try {
       const fetcher = fetchers[source.kind] as (typeof fetchers)[SourceKind];
-      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: string) => log("info", l), submodules: submodulesOf(source), signature: policy };
+      const ctx = { allowHttp: opts.allowHttp, limits: opts.fetchLimits, ca: opts.ca, log: (l: SyncLogLine) => log("info", l), submodules: submodulesOf(source), signature: policy };
       const revision = await revisions[index];
       if (revision !== null) {
-        log("info", `${source.kind} revision ${revision.slice(0, 12)}`);
+        log("info", logLine("revision", { kind: source.kind, revision: revision.slice(0, 12) }));
         result.revision = revision;
       }
       const allReusable = revision !== null && source.sets.every((s) => reusable(s, revision));
@@ -193,7 +194,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         }
         result.status = "reused";
         if (trustedBefore) result.signer = trustedBefore;
-        log("info", `revision ${revision.slice(0, 12)} unchanged: reusing ${source.sets.length} set(s) without fetching`);
+        log("info", logLine("reused", { revision: revision.slice(0, 12), count: source.sets.length }));
       } else {
         const dir = path.join(opts.workDir, `${index}`);
         await fs.mkdir(dir, { recursive: true });
@@ -202,7 +203,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
         result.bytes = fetched.bytes;
         result.files = fetched.files;
         if (fetched.signer) result.signer = fetched.signer;
-        log("info", `fetched revision ${fetched.revision.slice(0, 12)}: ${fetched.files} files, ${fetched.bytes} bytes`);
+        log("info", logLine("fetched", { revision: fetched.revision.slice(0, 12), files: fetched.files, bytes: fetched.bytes }));
         const built = await buildSets(opts, source.name, source.sets, (set) => !reusable(set, fetched.revision, true), dir, fetched, known, log);
         source.sets.forEach((set, i) => {
           const outcome = built[i];
@@ -221,7 +222,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
     } catch (err) {
       if (err instanceof CacheUnavailableError) throw err; // nothing can be stored: the run fails, naming the cache
       result.error = reasonOf(err);
-      log("error", `source failed: ${result.error}`);
+      log("error", logLine("sourceFailed", { reason: result.error }));
       for (const set of source.sets) keepLastGood(set, result.error, true);
     }
 
@@ -252,7 +253,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncOutcome> {
   }
 
   manifest.clashes = findClashes(manifest.sets.map((s) => ({ key: setKey(s), descriptors: s.plugins })));
-  for (const c of manifest.clashes) opts.log("error", `plugin ${c.code}@${c.version} is offered by ${c.sets.join(" and ")}: none of them is loaded`);
+  for (const c of manifest.clashes) opts.log("error", logLine("clash", { plugin: `${c.code}@${c.version}`, sets: c.sets.join(", ") }));
   const checked = ZManifest.parse(manifest);
   const failed = results.filter((r) => r.status === "failed").length;
   const status = results.length > 0 && failed === results.length ? "failed" : failed > 0 || results.some((r) => r.status === "partial") || checked.clashes.length ? "partial" : "succeeded";

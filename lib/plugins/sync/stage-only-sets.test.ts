@@ -10,6 +10,7 @@ import { DEFAULT_FETCH_LIMITS } from "../sources";
 import type { Manifest } from "./manifest";
 import { runSync, type SyncSetInput, type SyncSourceInput } from "./run-sync";
 import { readTree } from "../../test/read-tree";
+import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 /**
  * Only the sets' submodules are staged and checked (issue 15): what lies elsewhere in a source cannot fail it, and
@@ -52,7 +53,7 @@ async function sync(cache: CacheStore, source: SyncSourceInput, previous: Manife
     allowHttp: true,
     fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 2000, totalTimeoutMs: 10_000 },
     describe: { timeoutMs: 5000 },
-    log: (level, line, _source, set) => lines.push(`${level} ${set ?? "-"}: ${line}`),
+    log: (level, line, _source, set) => lines.push(`${level} ${set ?? "-"}: ${englishSyncLog(line)}`),
   });
   return { ...outcome, lines };
 }

@@ -3,6 +3,7 @@ import { db } from "../../db";
 import type { CacheStore } from "../../plugins/cache/types";
 import { readManifest, type Manifest } from "../../plugins/sync/manifest";
 import { firstLine } from "../../errors";
+import { logLine, type SyncLogLine } from "../../plugins/log-line";
 
 /**
  * The newest complete generation in this cache (the active one first), for the next sync to build on: its sets
@@ -12,7 +13,7 @@ import { firstLine } from "../../errors";
  */
 export async function findBaseGeneration(
   cache: CacheStore,
-  log: (level: "warn", line: string) => void,
+  log: (level: "warn", line: SyncLogLine) => void,
 ): Promise<{ id: number; manifest: Manifest; active: boolean } | null> {
   const candidates = await (await db()).generation.findMany({
     where: { status: { in: ["active", "ready"] }, cacheLocation: cache.location },
@@ -24,7 +25,7 @@ export async function findBaseGeneration(
     try {
       return { id: g.id, manifest: await readManifest(cache, g.id), active: g.status === "active" };
     } catch (err) {
-      log("warn", `generation ${g.id} cannot be built on: its manifest in ${cache.location} cannot be read (${firstLine(err)})`);
+      log("warn", logLine("baseUnreadable", { id: g.id, location: cache.location, reason: firstLine(err) }));
     }
   }
   return null;

@@ -1,3 +1,4 @@
+import { logLine } from "../../plugins/log-line";
 import "server-only";
 import type { ActivationPolicy } from "@prisma/client";
 import type { SourceResult } from "../../plugins/sync/run-sync";
@@ -26,5 +27,5 @@ export function activationBlocks(sources: { name: string; activationPolicy: Acti
 }
 
 /** The run log's line for a generation a policy kept inactive. */
-export const blockedLine = (generation: number, blocks: ActivationBlock[]) =>
-  `generation ${generation} is ready, not activated: ${blocks.map((b) => `source ${b.source}'s activation policy is ${b.policy === "never" ? "never (an admin activates)" : "clean (it has a failed set)"}`).join("; ")}`;
+export const blockedLines = (generation: number, blocks: ActivationBlock[]) =>
+  blocks.map((b) => logLine("notActivatedPolicy", { id: generation, source: b.source, policy: b.policy }));

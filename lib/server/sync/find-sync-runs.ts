@@ -20,7 +20,8 @@ export interface SyncRunView {
 
 export interface SyncRunDetail extends SyncRunView {
   results: { sourceName: string; kind: string; status: string; revision: string | null; durationMs: number; bytes: number; files: number; error: string | null; sets: unknown; signer: { name: string; fingerprint: string } | null }[];
-  logs: { id: number; at: string; level: string; source: string | null; message: string }[];
+  /** `key` + `params` render the line in the reader's language; `message` is its English (all that older rows have). */
+  logs: { id: number; at: string; level: string; source: string | null; message: string; key: string | null; params: unknown }[];
 }
 
 type Row = Awaited<ReturnType<Awaited<ReturnType<typeof db>>["syncRun"]["findFirstOrThrow"]>> & {
@@ -62,7 +63,7 @@ export async function getSyncRun(id: string, afterLogId = 0): Promise<SyncRunDet
   return {
     ...toView(run),
     results: run.results.map((r) => ({ sourceName: r.sourceName, kind: r.kind, status: r.status, revision: r.revision, durationMs: r.durationMs, bytes: r.bytes, files: r.files, error: r.error, sets: r.sets, signer: (r.signer as { name: string; fingerprint: string } | null) ?? null })),
-    logs: run.logs.map((l) => ({ id: l.id, at: l.at.toISOString(), level: l.level, source: l.source, message: l.message })),
+    logs: run.logs.map((l) => ({ id: l.id, at: l.at.toISOString(), level: l.level, source: l.source, message: l.message, key: l.key, params: l.params })),
   };
 }
 

@@ -12,12 +12,15 @@ import { findBaseGeneration } from "../generations/find-base-generation";
 import { mergeSecrets, splitSourceInput } from "../sources/source-view";
 import { withFilter } from "./load-sync-sources";
 import { buildSyncOptions } from "./sync-options";
+import { englishSyncLog } from "../../i18n/sync-log";
+import { getRuntime } from "../runtime/runtime";
+import { previewGroupNames } from "./preview-group-names";
 
 export interface PreviewPlugin {
   code: string;
   version: string;
   name: TText;
-  /** The plugin's group as the plugin gives it (the page shows its name in the reader's language). */
+  /** The plugin's group, named as the picker names it (see previewGroupNames); shown in the reader's language. */
   group: { code: string; name: TText };
   set: string;
   change: "added" | "changed" | "unchanged";
@@ -43,7 +46,8 @@ export async function previewSource(input: TSource, existingId?: string): Promis
   const { settings } = splitSourceInput(input);
   const source = { name: input.name, kind: input.kind, settings, secret: mergeSecrets(input, existing), sets: withFilter(input.pluginSets, input) } as SyncSourceInput;
   const options = await buildSyncOptions();
-  const base = await findBaseGeneration(options.cache, lineLogger({ component: "preview", source: input.name }));
+  const previewLog = lineLogger({ component: "preview", source: input.name });
+  const base = await findBaseGeneration(options.cache, (level, line) => previewLog(level, englishSyncLog(line)));
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-preview-"));
   try {
     const { manifest, results } = await runSync({
@@ -59,11 +63,14 @@ export async function previewSource(input: TSource, existingId?: string): Promis
     const before = (base?.manifest.sets ?? []).filter((s) => s.source === (existing?.name ?? input.name)).flatMap((s) => s.plugins.map((p) => ({ ...p, set: s.submodule })));
     const key = (p: { code: string; version: string }) => `${p.code}@${p.version}`;
     const beforeByKey = new Map(before.map((p) => [key(p), p]));
+    const serving = new Map(getRuntime().registry.list().map((g) => [g.code, g.name]));
+    const groupNames = previewGroupNames(manifest.sets.flatMap((s) => s.plugins.map((p) => p.group)), serving);
     const plugins: PreviewPlugin[] = manifest.sets.flatMap((s) =>
       s.plugins.map((p) => {
         const old = beforeByKey.get(key(p));
         const change = !old ? "added" : JSON.stringify({ ...old, set: undefined }) === JSON.stringify(p) ? "unchanged" : "changed";
-        return { code: p.code, version: p.version, name: p.name, group: p.group, set: s.submodule, change };
+        const group = { code: p.group.code, name: groupNames.get(p.group.code) ?? p.group.name };
+        return { code: p.code, version: p.version, name: p.name, group, set: s.submodule, change };
       }),
     );
     const now = new Set(plugins.map(key));

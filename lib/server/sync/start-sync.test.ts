@@ -12,6 +12,8 @@ import { createTestDatabase } from "@/lib/test/database";
 import { acquireLease, releaseLease } from "./lease";
 import { openCache } from "./open-cache";
 import { SyncBusyError, startSync } from "./start-sync";
+import { englishSyncLog, syncLogText, syncLogTranslator } from "../../i18n/sync-log";
+import type { SyncLogKey, SyncLogParams } from "../../plugins/log-line";
 
 const EXAMPLES = path.resolve("examples/plugins");
 const SET = { submodule: "custom_plugins", version: "1.0.0", importModules: ["custom_plugins.collections.test1", "custom_plugins/collections/greet.mjs"], position: 0 };
@@ -46,6 +48,10 @@ describe("sync runs recorded in the database", () => {
     expect(run).toMatchObject({ status: "succeeded", trigger: "admin", actor: "alice", finishedAt: expect.any(Date) });
     expect(run.results.map((r) => [r.sourceName, r.status])).toEqual([["examples", "succeeded"]]); // disabled: skipped
     expect(run.logs.length).toBeGreaterThan(2);
+    // Each line is stored as its key and parameters, with its English beside them (what older rows have alone).
+    for (const l of run.logs) expect(englishSyncLog({ key: l.key as SyncLogKey, params: l.params as SyncLogParams }), l.message).toBe(l.message);
+    const zh = syncLogTranslator("zh-CN");
+    expect(run.logs.map((l) => syncLogText(zh, l)).at(-1)).toBe("同步结束：成功（1 个插件源中 1 个已同步，0 处冲突）");
     expect(run.generation).toMatchObject({ status: "active", plugins: 3, sets: 1, problems: 0 });
     const cache = await openCache();
     expect(await verifyGeneration(cache, await readManifest(cache, run.generation!.id))).toEqual([]);

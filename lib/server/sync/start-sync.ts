@@ -20,11 +20,13 @@ import { createGeneration, discardGeneration, markGenerationFailed, markGenerati
 import { claimCache } from "../../plugins/cache/owner";
 import { guardCache } from "../../plugins/cache/guard";
 import { getInstallId } from "../cache/install-id";
-import { activationBlocks, blockedLine, type ActivationBlock } from "./activation-policy";
+import { activationBlocks, blockedLines, type ActivationBlock } from "./activation-policy";
 import { acquireLease, releaseLease, renewLease, waitForLeaseRun } from "./lease";
 import { toSyncSource } from "./load-sync-sources";
 import { openCache } from "./open-cache";
 import { buildSyncOptions } from "./sync-options";
+import { englishSyncLog } from "../../i18n/sync-log";
+import { logLine, type SyncLogLine } from "../../plugins/log-line";
 
 export interface StartSyncOptions {
   trigger: SyncTrigger;
@@ -34,7 +36,7 @@ export interface StartSyncOptions {
   dryRun?: boolean;
   /** Mark the new generation active when the run produced one (CLI --activate, release). */
   activate?: boolean;
-  /** Progress for CLIs and tests (the DB log and the process log get every line too). */
+  /** Progress for CLIs and tests, in English (the DB log gets every line as a key with parameters too). */
   onLog?: (level: LogLevel, line: string, source?: string) => void;
   onSource?: (result: SourceResult) => void;
   /** Tighter fetch / staging limits than the defaults (tests). */
@@ -105,9 +107,11 @@ async function markAbandoned(prisma: PrismaClient, runId: string): Promise<void>
   const run = await prisma.syncRun.findUnique({ where: { id: runId } });
   if (!run || run.status !== "running") return;
   const error = "the process running this sync stopped (its lease expired and was taken over)";
+  const line = logLine("abandoned");
+  const message = englishSyncLog(line);
   await prisma.syncRun.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error } });
-  await prisma.syncLog.create({ data: { runId, level: "error", message: `sync failed: ${error}` } });
-  childLogger({ runId, generation: run.generationId, trigger: run.trigger }).error(`sync failed: ${error}`);
+  await prisma.syncLog.create({ data: { runId, level: "error", message, key: line.key, params: line.params } });
+  childLogger({ runId, generation: run.generationId, trigger: run.trigger }).error(message);
   if (run.generationId) await markGenerationFailed(run.generationId);
 }
 
@@ -120,8 +124,9 @@ async function execute(
   opts: StartSyncOptions,
 ): Promise<StartedSyncOutcome | null> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "opsflow-sync-"));
-  // Every line goes to the process log (with the run's context), the run's DB log and the caller, scrubbed of the
-  // sources' secret values and URL credentials. Every failure is exactly one "error" line (see runSync).
+  // Every line goes to the process log (with the run's context) and the caller in English, and to the run's DB log as
+  // its key and parameters (shown in the reader's language) with the English beside them; the parameters are
+  // scrubbed of the sources' secret values and URL credentials. Every failure is exactly one "error" line (see runSync).
   const runLog = childLogger({ runId, generation: generation || null, trigger: opts.trigger, ...(opts.dryRun ? { dryRun: true } : {}) });
   const secrets: string[] = [];
   // The run's rows (log lines, source results) are written in order by one chain, so a slow insert never reorders
@@ -133,17 +138,18 @@ async function execute(
       (err: unknown) => runLog.warn(`could not store ${what} of the run in the database: ${firstLine(err)}`),
     );
   };
-  const log = (level: LogLevel, line: string, source?: string, set?: string) => {
-    const message = scrub(line, secrets);
+  const log = (level: LogLevel, line: SyncLogLine, source?: string, set?: string) => {
+    const params = Object.fromEntries(Object.entries(line.params).map(([k, v]) => [k, typeof v === "string" ? scrub(v, secrets).slice(0, 2000) : v]));
+    const message = scrub(englishSyncLog({ key: line.key, params }), secrets);
     opts.onLog?.(level, message, source);
     runLog[level]({ ...(source ? { source } : {}), ...(set ? { set } : {}) }, message);
-    record("a log line", () => prisma.syncLog.create({ data: { runId, level, source: source ?? null, message: message.slice(0, 2000) } }));
+    record("a log line", () => prisma.syncLog.create({ data: { runId, level, source: source ?? null, message: message.slice(0, 2000), key: line.key, params } }));
   };
   const renewEvery = Math.max(1000, env.leaseTtlMs() / 3);
   const heartbeat = setInterval(() => {
     renewLease(prisma, holder, runId).then(
       (ok) => {
-        if (!ok) log("error", "lost the sync lease (this process stalled past its expiry); the result will not be activated");
+        if (!ok) log("error", logLine("leaseLost"));
       },
       (err: unknown) => runLog.warn(`renewing the sync lease failed (${firstLine(err)}); trying again in ${renewEvery} ms`),
     );
@@ -162,7 +168,7 @@ async function execute(
     for (const source of sources) secrets.push(...Object.values(source.secret as Record<string, unknown>).filter((v): v is string => typeof v === "string"));
     const settings = await buildSyncOptions({ cache, fetchLimits: opts.fetchLimits, setLimits: opts.setLimits });
     const base = await findBaseGeneration(cache, (level, line) => log(level, line));
-    log("info", `sync ${opts.dryRun ? "(dry run) " : ""}of ${selected.length} source(s) into ${cache.location}${base ? `, building on generation ${base.id}` : ""}`);
+    log("info", logLine("started", { dryRun: String(Boolean(opts.dryRun)), count: selected.length, location: cache.location, base: base ? String(base.id) : "none" }));
     const keep = opts.only?.length ? rows.filter((r) => !opts.only!.includes(r.name)).map((r) => r.name) : [];
     const outcome = await runSync({
       ...settings,
@@ -186,32 +192,31 @@ async function execute(
     await chain;
     if (!opts.dryRun && !outcome.written) {
       await discardGeneration(generation, runId);
-      const active = base?.active ? `generation ${base.id} stays active` : "no generation is active";
-      log("info", outcome.unchanged ? `nothing changed since generation ${base!.id}: no new generation` : `nothing usable: no new generation, ${active}`);
+      log("info", outcome.unchanged ? logLine("nothingChanged", { id: base!.id }) : logLine("nothingUsable", { active: base?.active ? String(base.id) : "none" }));
     } else if (!opts.dryRun) {
       await markGenerationReady(generation, outcome.manifest);
       const stillHolder = await renewLease(prisma, holder, runId);
       const blocks = opts.activate && stillHolder ? activationBlocks(selected, outcome.results) : [];
       if (blocks.length) {
         notActivated = blocks;
-        log("info", blockedLine(generation, blocks));
+        for (const line of blockedLines(generation, blocks)) log("info", line);
       } else if (opts.activate && stillHolder) {
         await activateGeneration(generation, opts.actor);
-        log("info", `generation ${generation} is now active`);
+        log("info", logLine("activated", { id: generation }));
       } else {
-        log("info", `generation ${generation} is ready`);
+        log("info", logLine("ready", { id: generation }));
       }
       const deleted = await collectGarbage(cache).catch((err: unknown) => {
-        log("warn", `garbage collection failed: ${firstLine(err)}`);
+        log("warn", logLine("gcFailed", { reason: firstLine(err) }));
         return [];
       });
-      if (deleted.length) log("info", `removed old generation(s) ${deleted.join(", ")} from the cache`);
+      if (deleted.length) log("info", logLine("gcRemoved", { ids: deleted.join(", ") }));
     }
     const runStatus = outcome.unchanged && outcome.status === "succeeded" ? "unchanged" : outcome.status;
     const failedSources = outcome.results.filter((r) => r.status === "failed").length;
     log(
       outcome.status === "succeeded" ? "info" : "warn",
-      `sync finished: ${runStatus} (${outcome.results.length - failedSources} of ${outcome.results.length} source(s) synced, ${outcome.manifest.clashes.length} clash(es))`,
+      logLine("finished", { status: runStatus, synced: outcome.results.length - failedSources, total: outcome.results.length, clashes: outcome.manifest.clashes.length }),
     );
     await chain;
     await prisma.syncRun.update({ where: { id: runId }, data: { status: runStatus, finishedAt: new Date(), ...(notActivated ? { notActivated: notActivated as never } : {}) } });
@@ -219,7 +224,7 @@ async function execute(
     return { ...outcome, generation: outcome.written ? generation : null, runStatus };
   } catch (err) {
     const message = scrub(firstLine(err), secrets);
-    log("error", `sync failed: ${message}`);
+    log("error", logLine("failed", { reason: message }));
     recordSyncRun("failed");
     await chain;
     const noted = (what: string) => (e: unknown) => runLog.error(`could not mark ${what} failed in the database: ${firstLine(e)}`);

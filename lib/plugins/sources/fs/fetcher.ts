@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { PluginSourceError, type FetchContext, type FetchResult, type FsSettings, type SourceFetcher } from "../../types";
 import { Budget, Operation, checkLinkInside, checkSegment, errorMessage, isInside, resolveReal } from "../common";
 import { Staging } from "../staging";
+import { logLine } from "../../log-line";
 
 type Ctx = Omit<FetchContext, "dir">;
 
@@ -132,11 +133,11 @@ async function scan(settings: FsSettings, ctx: Ctx, dest: string | undefined): P
       // Outside the sets' submodules: ignored, whatever it is.
       if (!staging.holds(rel) && !staging.leadsTo(rel)) continue;
       if (name.toLowerCase() === ".git") {
-        ctx.log(`fs: skipping ${rel} (git metadata)`);
+        ctx.log(logLine("fsSkippedGit", { path: rel }));
         continue;
       }
       if (destRoot && path.join(dirAbs, name) === destRoot) {
-        ctx.log(`fs: skipping ${rel} (the fetch destination itself)`);
+        ctx.log(logLine("fsSkippedDestination", { path: rel }));
         continue;
       }
       // A rejected entry changes the revision too, so that fixing it is noticed.
@@ -167,7 +168,7 @@ export const fsFetcher: SourceFetcher<"fs"> = {
   async fetch(settings, _secret, ctx) {
     const started = Date.now();
     const res = await scan(settings, ctx, ctx.dir);
-    ctx.log(`fs: ${res.files} files / ${res.bytes} bytes copied in ${Date.now() - started} ms`);
+    ctx.log(logLine("fsCopied", { files: res.files, bytes: res.bytes, ms: Date.now() - started }));
     return res;
   },
 };

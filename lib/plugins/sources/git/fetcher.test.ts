@@ -10,6 +10,7 @@ import { codeOf, sourceErrorOf } from "../../__fixtures__/source-error";
 import { makeTestTls, type TestTls } from "../../__fixtures__/tls";
 import type { FetchLimits, GitSettings } from "../../types";
 import { gitFetcher } from "./fetcher";
+import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 50 << 20, maxFiles: 1_000 };
 
@@ -229,7 +230,7 @@ describe("gitFetcher over smart HTTP", () => {
     for (let i = 0; i < 200; i++) files[`src/mod${i % 10}/file${i}.js`] = `export const n${i} = ${i};\n${"// filler\n".repeat(100)}`;
     const { url, commits: c } = await server.createRepo("big", files);
     const lines: string[] = [];
-    const ctx = newCtx({ log: (l) => lines.push(l) });
+    const ctx = newCtx({ log: (l) => lines.push(englishSyncLog(l)) });
     const t0 = performance.now();
     const res = await gitFetcher.fetch(settings(url), {}, ctx);
     const ms = performance.now() - t0;

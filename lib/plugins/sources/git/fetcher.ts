@@ -28,6 +28,7 @@ import { Staging } from "../staging";
 import { PackReader, parseTree, type TreeEntry } from "./pack";
 import { refCandidates, resolveRemoteRef, SHA_RE, withRemote } from "./remote";
 import { verifyFetched } from "./verify-fetched";
+import { logLine, type SyncLogLine } from "../../log-line";
 
 export { refCandidates } from "./remote";
 
@@ -44,7 +45,7 @@ interface Entry {
  * from the pack when they are in it (isomorphic-git's readTree resolves each tree's delta chain again), else from
  * isomorphic-git. checkSegment refuses what would leave the directory or write a `.git` (any case).
  */
-async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid: string, budget: Budget, staging: Staging, log: (l: string) => void, op: Operation) {
+async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid: string, budget: Budget, staging: Staging, log: (l: SyncLogLine) => void, op: Operation) {
   const out: Entry[] = [];
   const readTree = async (oid: string) => {
     const packed = pack.read(oid);
@@ -70,7 +71,7 @@ async function listTree(gitdir: string, cache: object, pack: PackReader, treeOid
       budget.addFiles();
       out.push({ rel, kind: "link", oid: e.oid });
     } else if (e.mode === "160000") {
-      log(`git: skipping submodule ${rel} (submodules are not fetched)`);
+      log(logLine("gitSubmoduleSkipped", { path: rel }));
     } else {
       throw new PluginSourceError(`unsupported git tree entry mode ${e.mode} at ${JSON.stringify(rel)}`, "unsafe_path");
     }
@@ -182,10 +183,10 @@ export const gitFetcher: SourceFetcher<"git"> = {
         const fetchedMs = Date.now() - started;
         // Under a signature policy nothing is written before the commit (or the tag the ref names) is verified.
         const signer = ctx.signature ? await verifyFetched(gitdir, cache, head, ref, ctx.signature) : undefined;
-        if (signer) ctx.log(`git: ${head.slice(0, 12)} is signed by ${signer.name} (${signer.fingerprint})`);
+        if (signer) ctx.log(logLine("gitSigned", { commit: head.slice(0, 12), name: signer.name, fingerprint: signer.fingerprint }));
         const { oid: commit, commit: c } = await git.readCommit({ fs, gitdir, oid: head, cache });
         const { files, bytes, digests, rejected } = await writeTree(gitdir, cache, c.tree, ctx, op);
-        ctx.log(`git: ${commit} fetched in ${fetchedMs} ms, ${files} files / ${bytes} bytes written in ${Date.now() - started - fetchedMs} ms`);
+        ctx.log(logLine("gitFetched", { commit, fetchMs: fetchedMs, files, bytes, writeMs: Date.now() - started - fetchedMs }));
         return { revision: commit, files, bytes, digests, rejected, ...(signer ? { signer } : {}) };
       },
       () => fsp.rm(gitdir, { recursive: true, force: true }),

@@ -11,6 +11,7 @@ import { Budget, Operation } from "../common";
 import { Staging } from "../staging";
 import { mapHttpError, openArchive, saveBody, validatorOf } from "./download";
 import { DEFAULT_MAX_RATIO, extractArchive } from "./extract";
+import { logLine } from "../../log-line";
 
 export const httpFetcher: SourceFetcher<"http"> = {
   async revision(settings, secret, ctx) {
@@ -44,7 +45,7 @@ export const httpFetcher: SourceFetcher<"http"> = {
         const limits = { maxBytes: ctx.limits.maxBytes, maxEntries: ctx.limits.maxFiles, maxRatio: DEFAULT_MAX_RATIO };
         const staging = new Staging(ctx.submodules);
         const out = await extractArchive(archive, bytes, ctx.dir, Number(settings.strip), limits, op, staging);
-        ctx.log(`http: ${url.host}: ${bytes} bytes, ${out.files} files extracted`);
+        ctx.log(logLine("httpFetched", { host: url.host, bytes, files: out.files }));
         const revision = settings.sha256 ? `sha256:${settings.sha256}` : (validatorOf(res.headers) ?? `sha256:${sha256}`);
         return { revision, files: out.files, bytes: out.bytes, digests: out.digests, rejected: staging.rejected };
       });

@@ -7,6 +7,7 @@ import { makeTestTls } from "../../__fixtures__/tls";
 import type { FetchLimits, S3Settings } from "../../types";
 import { Staging } from "../staging";
 import { checkS3Paths, createS3Fetcher, normalizePrefix, s3Fetcher, s3Revision } from "./fetcher";
+import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 const LIMITS: FetchLimits = { connectTimeoutMs: 3_000, totalTimeoutMs: 15_000, maxBytes: 10 << 20, maxFiles: 1_000 };
 /** Small pages so that 25 keys take several ListObjectsV2 calls. */
@@ -46,7 +47,7 @@ describe("s3Fetcher against s3rver", () => {
 
   it("fetches every key under the prefix (paginated) relative to it, skipping folder markers", async () => {
     const lines: string[] = [];
-    const ctx = newCtx({ log: (l) => lines.push(l) });
+    const ctx = newCtx({ log: (l) => lines.push(englishSyncLog(l)) });
     const res = await paged.fetch(base, secret(), ctx);
     expect(listFiles(ctx.dir)).toEqual(expected);
     expect(res.files).toBe(25);

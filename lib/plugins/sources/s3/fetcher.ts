@@ -33,6 +33,7 @@ import { eachLimited } from "../../each-limited";
 import { isBelow } from "../../safe-path";
 import { Staging } from "../staging";
 import { createS3Client } from "../../s3-client";
+import { logLine } from "../../log-line";
 
 type Ctx = Omit<FetchContext, "dir">;
 
@@ -203,7 +204,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
         if (objects.reduce((n, o) => n + o.size, 0) > ctx.limits.maxBytes) {
           throw new PluginSourceError(`the source is larger than ${ctx.limits.maxBytes} bytes (limit)`, "too_large");
         }
-        if (!objects.length) ctx.log(`s3: no objects under ${JSON.stringify(normalizePrefix(settings.prefix))}`);
+        if (!objects.length) ctx.log(logLine("s3Empty", { prefix: JSON.stringify(normalizePrefix(settings.prefix)) }));
         const root = await fsp.realpath(ctx.dir);
         const fetched: { key: string; etag: string }[] = [];
         await eachLimited(objects, concurrency, async (o) => {
@@ -233,7 +234,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
         // The objects left out count as listed, so that fetch() and revision() agree.
         const kept = new Set(objects);
         const revision = s3Revision([...fetched, ...listed.filter((o) => !kept.has(o))]);
-        ctx.log(`s3: ${objects.length} objects / ${budget.bytes} bytes fetched in ${Date.now() - started} ms`);
+        ctx.log(logLine("s3Fetched", { objects: objects.length, bytes: budget.bytes, ms: Date.now() - started }));
         return { revision, files: objects.length, bytes: budget.bytes, rejected: staging.rejected };
       });
     },
