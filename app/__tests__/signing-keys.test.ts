@@ -9,7 +9,9 @@ import * as sourcesApi from "@/app/api/sources/route";
 import * as runApi from "@/app/api/sync/runs/[id]/route";
 import { startGitServer, type GitServer } from "@/lib/plugins/__fixtures__/git-server";
 import { gpgKey, keyDir, signedCommit, sshKey, type GpgTestKey, type SshTestKey } from "@/lib/plugins/__fixtures__/signing-keys";
+import { previewSource } from "@/lib/server/sync/preview-source";
 import { startSync } from "@/lib/server/sync/start-sync";
+import { sourceInputSchema } from "@/lib/validations/source";
 import { jsonRequest, routeCtx, signInAs, signOut } from "@/lib/test/auth";
 import { testCookies } from "@/lib/test/request";
 import { createTestDatabase } from "@/lib/test/database";
@@ -132,6 +134,13 @@ describe("a git source with a signature policy, synced by the server", () => {
     const missing = await sourcesApi.POST(jsonRequest("POST", "/api/sources", { name: "nokeys", kind: "git", url, ref: "main", signature: "keys", pluginSets: [SET] }), routeCtx());
     expect(missing.status).toBe(422);
     expect((await missing.json()).fieldErrors).toEqual({ signingKeys: en.validation.required });
+
+    // Preview applies the same policy to the form's values.
+    const input = sourceInputSchema({ allowHttp: true }).parse({ name: "signed", kind: "git", url, ref: "main", signature: "any", pluginSets: [SET] });
+    expect((await previewSource(input)).problems).toEqual([]);
+    expect((await previewSource({ ...input, signature: "keys", signingKeys: "someone-else" } as typeof input)).problems).toEqual([
+      { set: "*", error: expect.stringMatching(/^signature check failed: commit \w{12}: no signing key is allowed for this source \(named by the source but not in the allow-list: someone-else\)$/) },
+    ]);
 
     const first = await startSync({ trigger: "admin", actor: "test", activate: true });
     expect((await first.done)?.status).toBe("succeeded");
