@@ -8,6 +8,7 @@ import { fsCache } from "../cache/fs";
 import type { CacheStore } from "../cache/types";
 import { DEFAULT_FETCH_LIMITS } from "../sources";
 import { inspectSigningKey, type TrustedKey } from "../trust/signing-key";
+import { englishSyncLog } from "../../i18n/sync-log";
 import { readTree } from "../../test/read-tree";
 import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
@@ -76,7 +77,7 @@ async function sync(src: SyncSourceInput, previous: Manifest | null, allowList: 
       fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 5000, totalTimeoutMs: 20_000 },
       describe: { timeoutMs: 10_000 },
       signingKeys: allowList,
-      log: (level, line) => lines.push(`${level}: ${line}`),
+      log: (level, line) => lines.push(`${level}: ${englishSyncLog(line)}`),
     });
     return { ...outcome, lines, id };
   } finally {
