@@ -3,10 +3,9 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
+import { RunSets, type SetRow } from "./run-sets";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
-
-type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
 /** A sync run that updates itself while it runs: status, per-source results, log lines as they arrive. */
 export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
@@ -46,18 +45,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
               <TD className="font-medium">{r.sourceName}</TD>
               <TD><StatusBadge status={r.status} /></TD>
               <TD className="font-mono text-xs">{r.revision?.slice(0, 12) ?? "—"}</TD>
-              <TD>
-                <ul className="space-y-1 text-sm">
-                  {(r.sets as SetRow[]).map((s) => (
-                    <li key={s.submodule}>
-                      <span className="font-mono text-xs">{s.submodule}</span> <StatusBadge status={s.status} />{" "}
-                      <span className="text-zinc-500">{t("pluginCount", { count: s.plugins })}</span>
-                      {s.error && <p className="break-all text-xs text-red-700">{s.error}</p>}
-                    </li>
-                  ))}
-                </ul>
-                {r.error && <p className="break-all text-xs text-red-700">{r.error}</p>}
-              </TD>
+              <TD><RunSets sets={r.sets as SetRow[]} error={r.error} /></TD>
               <TD className="text-right text-sm tabular-nums">{format.number(r.durationMs / 1000, { style: "unit", unit: "second", maximumFractionDigits: 2 })}</TD>
             </TR>
           ))}
