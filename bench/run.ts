@@ -6,13 +6,14 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { machine, removeTmpDirs, type Result } from "./lib";
 import { p9, p10 } from "./cache.bench";
+import { p13 } from "./catalogue.bench";
 import { p7 } from "./picker.bench";
 import { p11, p12 } from "./queue.bench";
 import { f1, p3, p5, p8 } from "./runtime.bench";
 import { p4, p6 } from "./server.bench";
 import { p1, p2 } from "./sync.bench";
 
-const BENCHES: Record<string, (runs: number) => Promise<Result>> = { P1: p1, P2: p2, P3: p3, P4: p4, P5: p5, P6: p6, P7: p7, P8: p8, P9: p9, P10: p10, P11: p11, P12: p12, F1: f1 };
+const BENCHES: Record<string, (runs: number) => Promise<Result>> = { P1: p1, P2: p2, P3: p3, P4: p4, P5: p5, P6: p6, P7: p7, P8: p8, P9: p9, P10: p10, P11: p11, P12: p12, P13: p13, F1: f1 };
 
 /** One decimal, or three significant digits for small values (µs-scale baselines). */
 const num = (x: number) => (Math.abs(x) >= 10 || x === 0 ? x.toFixed(1) : x.toPrecision(3));
