@@ -12,8 +12,8 @@ export function CatalogueFilter({ query, facets, locale }: { query: TCatalogueQu
   const t = useTranslations("catalogue");
   const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-600";
   return (
-    <form method="get" action="/plugins" role="search" aria-label={t("searchLabel")} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto]" data-testid="catalogue-filter">
-      <label className={field}>
+    <form method="get" action="/plugins" role="search" aria-label={t("searchLabel")} className="grid grid-cols-2 gap-3 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto]" data-testid="catalogue-filter">
+      <label className={`${field} col-span-2 lg:col-span-1`}>
         {t("search")}
         <Input type="search" name="q" defaultValue={query.q ?? ""} placeholder={t("searchPlaceholder")} maxLength={100} />
       </label>
@@ -45,7 +45,7 @@ export function CatalogueFilter({ query, facets, locale }: { query: TCatalogueQu
           {CATALOGUE_STATUSES.map((s) => <option key={s} value={s}>{t(`statusValue.${s}`)}</option>)}
         </Select>
       </label>
-      <div className="flex items-end gap-2">
+      <div className="col-span-2 flex items-end gap-2 lg:col-span-1">
         <Button type="submit">{t("apply")}</Button>
         <ButtonLink href="/plugins" variant="ghost" prefetch={false}>{t("clear")}</ButtonLink>
       </div>

@@ -26,9 +26,9 @@ export function CatalogueTable({ result, query, locale }: { result: CataloguePag
         <THead>
           <TR>
             <TH>{t("colPlugin")}</TH>
-            <TH>{t("colGroup")}</TH>
+            <TH className="hidden md:table-cell">{t("colGroup")}</TH>
             <TH>{t("colVersion")}</TH>
-            <TH>{t("colSource")}</TH>
+            <TH className="hidden md:table-cell">{t("colSource")}</TH>
             <TH>{t("colStatus")}</TH>
           </TR>
         </THead>
@@ -38,14 +38,14 @@ export function CatalogueTable({ result, query, locale }: { result: CataloguePag
           )}
           {result.rows.map((p) => (
             <TR key={p.code}>
-              <TD className="min-w-48">
+              <TD className="min-w-40">
                 <Link href={`/plugins/${encodeURIComponent(p.code)}`} prefetch={false} className="font-medium text-indigo-700 hover:underline">{textOf(p.name, locale)}</Link>{" "}
                 <span className="font-mono text-xs text-zinc-500">{p.code}</span>
                 {p.description !== undefined && <p className="line-clamp-1 text-xs text-zinc-500">{textOf(p.description, locale)}</p>}
               </TD>
-              <TD className="text-sm">{textOf(p.group.name, locale)} ({p.group.code})</TD>
+              <TD className="hidden text-sm md:table-cell">{textOf(p.group.name, locale)} ({p.group.code})</TD>
               <TD className="text-sm whitespace-nowrap">{p.latest}{p.versions > 1 && <span className="text-zinc-500"> {t("moreVersions", { count: p.versions - 1 })}</span>}</TD>
-              <TD className="font-mono text-xs">{p.source === "builtin" ? t("builtin") : p.source}{p.set ? `/${p.set}` : ""}</TD>
+              <TD className="hidden font-mono text-xs md:table-cell">{p.source === "builtin" ? t("builtin") : p.source}{p.set ? `/${p.set}` : ""}</TD>
               <TD>{p.status === "lastGood" ? <Badge tone="amber">{t("statusValue.lastGood")}</Badge> : <Badge tone="green">{t("statusValue.current")}</Badge>}</TD>
             </TR>
           ))}

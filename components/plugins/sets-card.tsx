@@ -30,7 +30,7 @@ export function SetsCard({ sets, problems, conflicts, configured }: { sets: read
       <THead>
         <TR>
           <TH>{t("colSet")}</TH>
-          <TH>{t("colVersion")}</TH>
+          <TH>{t("colSetVersion")}</TH>
           <TH>{t("colStatus")}</TH>
           <TH>{t("colReason")}</TH>
         </TR>
