@@ -30,7 +30,7 @@ test("the plugins page shows what is loaded; activate and roll back change the p
   // The example source was synced on first start (SYNC_ON_START=if-empty).
   await page.goto("/plugins");
   await expect(page.getByTestId("serving-generation")).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByRole("row", { name: /examples\/custom_plugins/ }).first()).toContainText("loaded");
+  await expect(page.getByTestId("loaded-sets").getByRole("row", { name: /examples\/custom_plugins/ })).toContainText("loaded");
   await expect(page.getByRole("row", { name: /cus_test_1/ })).toContainText("Custom (CUS)");
   // What plugin code is confined by here: files, environment, processes and (with unshare) the network.
   const confinement = page.getByTestId("confinement");

@@ -56,9 +56,12 @@ export function SetsCard({ sets, problems, conflicts, configured }: { sets: read
           (loaded.length + failed.length <= OPEN_MAX ? (
             table(good, "loaded-sets")
           ) : (
-            <details>
+            // Many sets: a folded plain list (one short line each) rather than a table, to keep the page small.
+            <details data-testid="loaded-sets">
               <summary className="cursor-pointer text-sm text-zinc-600">{t("loadedSets", { count: good.length })}</summary>
-              <div className="mt-2">{table(good, "loaded-sets")}</div>
+              <ul className="mt-2 grid gap-x-6 font-mono text-xs sm:grid-cols-2 lg:grid-cols-3">
+                {good.map((r) => <li key={r.key}>{r.key} · {r.version}</li>)}
+              </ul>
             </details>
           ))}
         {conflicts.length > 0 && (

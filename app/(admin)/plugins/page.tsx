@@ -8,6 +8,7 @@ import { SetsCard } from "@/components/plugins/sets-card";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { catalogue } from "@/lib/plugins/registry/catalogue";
+import { catalogueView } from "@/lib/plugins/registry/catalogue-view";
 import { offeredPlugins } from "@/lib/plugins/registry/generation-diff";
 import { BUILTIN_SOURCE } from "@/lib/plugins/registry/builtins";
 import { pageUser } from "@/lib/server/auth/page-guard";
@@ -95,7 +96,7 @@ export default async function PluginsPage({ searchParams }: { searchParams: Sear
         <CardBody className="space-y-4">
           <CatalogueFilter query={query} facets={result.facets} locale={locale} />
           {invalid.length > 0 && <Alert tone="warning" data-testid="catalogue-invalid">{tc("invalidParams", { names: invalid.join(", ") })}</Alert>}
-          <CatalogueTable result={result} query={query} locale={locale} />
+          <CatalogueTable {...catalogueView(result, query, locale)} />
         </CardBody>
       </Card>
 
