@@ -22,6 +22,7 @@ async function setImportModules(page: Page, modules: string) {
 }
 
 test("the activation dialog lists the member's process that the generation would break; nothing changes until confirmed", async ({ page, browser }) => {
+  test.setTimeout(240_000); // the dialog at three widths in two languages, on a loaded 2-core machine
   await login(page, E2E_ADMIN);
   await waitForExamples(page);
   const created = await page.request.post("/api/users", { data: { ...MEMBER, role: "member" } });

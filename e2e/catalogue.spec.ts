@@ -52,6 +52,7 @@ async function removeSource(page: Page) {
 }
 
 test("search, filters and pages in the URL; a page per plugin; the run's sets folded", async ({ page, browser }) => {
+  test.setTimeout(240_000); // six widths × languages of three pages, on a loaded 2-core machine
   await login(page, E2E_ADMIN);
   await waitForExamples(page);
   await removeSource(page); // a retry finds the first attempt's source
@@ -139,7 +140,7 @@ test("search, filters and pages in the URL; a page per plugin; the run's sets fo
         await expect(p.getByTestId("plugin-users")).toContainText(zh ? "被 1 个已保存的流程使用" : "Used by 1 saved process");
         await shot(p, `plugin-page-${locale}-${width}`);
         await p.goto(`/sync/${run.id}`);
-        await expect(p.getByTestId("run-sets").locator("summary")).toHaveText(zh ? `${SETS} 个插件集，${SETS * PER_SET + 2} 个插件` : `${SETS} sets, ${SETS * PER_SET + 2} plugins`);
+        await expect(p.getByRole("row", { name: new RegExp(`^${SOURCE}`) }).getByTestId("run-sets").locator("summary")).toHaveText(zh ? `${SETS} 个插件集，${SETS * PER_SET + 2} 个插件` : `${SETS} sets, ${SETS * PER_SET + 2} plugins`);
         await shot(p, `sync-run-sets-${locale}-${width}`);
         await context.close();
       }

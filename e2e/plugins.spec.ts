@@ -48,14 +48,14 @@ test("the plugins page shows what is loaded; activate and roll back change the p
   // Roll back: greet is back at once.
   await page.goto("/plugins");
   await page.getByRole("button", { name: /^Roll back to generation \d+/ }).click();
-  await page.getByTestId("activation-confirm").click();
+  await page.getByRole("dialog").getByTestId("activation-confirm").click();
   await expect.poll(() => apiCodes(page)).toContain("cus_greet");
   await page.reload();
   await shot(page, "plugins-rolled-back");
 
   // Activate the newer one again.
   await page.getByRole("button", { name: "Activate…" }).first().click();
-  await page.getByTestId("activation-confirm").click();
+  await page.getByRole("dialog").getByTestId("activation-confirm").click();
   await expect.poll(() => apiCodes(page)).not.toContain("cus_greet");
 
   // Leave the example source as it was for the other specs.
