@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { PluginVersionCard } from "@/components/plugins/plugin-version-card";
 import { PluginUsers } from "@/components/plugins/plugin-users";
 import { ButtonLink, PageHeader } from "@/components/ui";
+import { PLUGIN_CODE } from "@/lib/plugins/contract";
 import { textOf } from "@/lib/plugins/registry/registry";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findPluginUsers } from "@/lib/server/processes/find-plugin-users";
@@ -17,8 +18,9 @@ export const dynamic = "force-dynamic";
  */
 export default async function PluginPage({ params }: { params: Promise<{ code: string }> }) {
   if (!(await pageUser("admin"))) return null;
-  const { code: raw } = await params;
-  const code = decodeURIComponent(raw);
+  const { code } = await params;
+  // Anything but a plugin code names no plugin (and is never decoded, looked up or echoed).
+  if (!PLUGIN_CODE.test(code)) notFound();
   const runtime = getRuntime();
   const versions = runtime.registry.versions(code).map((v) => runtime.registry.get(code, v)!);
   if (!versions.length) notFound();
