@@ -7,13 +7,14 @@ import { parseArgs } from "node:util";
 import { machine, removeTmpDirs, type Result } from "./lib";
 import { p13, p14 } from "./activation.bench";
 import { p9, p10 } from "./cache.bench";
+import { p15 } from "./catalogue.bench";
 import { p7 } from "./picker.bench";
 import { p11, p12 } from "./queue.bench";
 import { f1, p3, p5, p8 } from "./runtime.bench";
 import { p4, p6 } from "./server.bench";
 import { p1, p2 } from "./sync.bench";
 
-const BENCHES: Record<string, (runs: number) => Promise<Result>> = { P1: p1, P2: p2, P3: p3, P4: p4, P5: p5, P6: p6, P7: p7, P8: p8, P9: p9, P10: p10, P11: p11, P12: p12, P13: p13, P14: p14, F1: f1 };
+const BENCHES: Record<string, (runs: number) => Promise<Result>> = { P1: p1, P2: p2, P3: p3, P4: p4, P5: p5, P6: p6, P7: p7, P8: p8, P9: p9, P10: p10, P11: p11, P12: p12, P13: p13, P14: p14, P15: p15, F1: f1 };
 
 /** One decimal, or three significant digits for small values (µs-scale baselines). */
 const num = (x: number) => (Math.abs(x) >= 10 || x === 0 ? x.toFixed(1) : x.toPrecision(3));

@@ -30,7 +30,7 @@ test("the plugins page shows what is loaded; activate and roll back change the p
   // The example source was synced on first start (SYNC_ON_START=if-empty).
   await page.goto("/plugins");
   await expect(page.getByTestId("serving-generation")).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByRole("row", { name: /examples\/custom_plugins/ }).first()).toContainText("loaded");
+  await expect(page.getByTestId("loaded-sets").getByRole("row", { name: /examples\/custom_plugins/ })).toContainText("loaded");
   await expect(page.getByRole("row", { name: /cus_test_1/ })).toContainText("Custom (CUS)");
   // What plugin code is confined by here: files, environment, processes and (with unshare) the network.
   const confinement = page.getByTestId("confinement");
@@ -47,13 +47,15 @@ test("the plugins page shows what is loaded; activate and roll back change the p
 
   // Roll back: greet is back at once.
   await page.goto("/plugins");
-  await page.getByRole("button", { name: "Roll back" }).click();
+  await page.getByRole("button", { name: /^Roll back to generation \d+/ }).click();
+  await page.getByRole("dialog").getByTestId("activation-confirm").click();
   await expect.poll(() => apiCodes(page)).toContain("cus_greet");
   await page.reload();
   await shot(page, "plugins-rolled-back");
 
   // Activate the newer one again.
-  await page.getByRole("button", { name: "Activate" }).first().click();
+  await page.getByRole("button", { name: "Activate…" }).first().click();
+  await page.getByRole("dialog").getByTestId("activation-confirm").click();
   await expect.poll(() => apiCodes(page)).not.toContain("cus_greet");
 
   // Leave the example source as it was for the other specs.

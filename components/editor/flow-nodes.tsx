@@ -57,7 +57,8 @@ export function PluginNode({ id, selected }: NodeProps) {
       <Handle type="target" position={Position.Left} className={handle} />
       <div className="flex items-start justify-between gap-2">
         <span className="min-w-0 text-sm leading-snug font-medium break-words text-zinc-900">{d?.title}</span>
-        {d?.status && <RunStatusBadge status={d.status} />}
+        {/* A missing plugin cannot run: the last run's status (from an earlier generation) would contradict the badge. */}
+        {d?.status && !d.missing && <RunStatusBadge status={d.status} />}
       </div>
       <div className="mt-0.5 flex items-center gap-1.5">
         <span className="min-w-0 truncate font-mono text-[11px] text-zinc-500" title={d?.plugin}>{d?.plugin}</span>

@@ -5,12 +5,11 @@ import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR, cn 
 import { labels } from "@/lib/i18n/labels";
 import type { SyncRunDetail } from "@/lib/server/sync/find-sync-runs";
 import { RunPolicyNotes } from "./run-policy-notes";
+import { RunSets, type SetRow } from "./run-sets";
 import { StatusBadge } from "./status-badge";
 import { useSyncRun } from "./use-sync-run";
 import { VerifiedSigner } from "./verified-signer";
 import { SyncLogText } from "./sync-log-text";
-
-type SetRow = { submodule: string; status: string; plugins: number; error?: string };
 
 /** A sync run that updates itself while it runs: status, per-source results, log lines as they arrive. */
 export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
@@ -55,18 +54,7 @@ export function SyncRunLive({ initial }: { initial: SyncRunDetail }) {
                 <span className="font-mono text-xs">{r.revision?.slice(0, 12) ?? "—"}</span>
                 {r.signer && <div className="mt-1"><VerifiedSigner signer={r.signer} label={t("verified", { name: r.signer.name })} /></div>}
               </TD>
-              <TD>
-                <ul className="space-y-1 text-sm">
-                  {(r.sets as SetRow[]).map((s) => (
-                    <li key={s.submodule}>
-                      <span className="font-mono text-xs">{s.submodule}</span> <StatusBadge status={s.status} />{" "}
-                      <span className="text-zinc-500">{t("pluginCount", { count: s.plugins })}</span>
-                      {s.error && <p className="break-all text-xs text-red-700">{s.error}</p>}
-                    </li>
-                  ))}
-                </ul>
-                {r.error && <p className="break-all text-xs text-red-700">{r.error}</p>}
-              </TD>
+              <TD><RunSets sets={r.sets as SetRow[]} error={r.error} /></TD>
               <TD className="text-right text-sm tabular-nums">{format.number(r.durationMs / 1000, { style: "unit", unit: "second", maximumFractionDigits: 2 })}</TD>
             </TR>
           ))}

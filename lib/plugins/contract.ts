@@ -1,5 +1,8 @@
 import { z } from "../validations/zod";
 
+/** A plugin code: what a module may export, and so all a URL naming a plugin may hold. */
+export const PLUGIN_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
 /**
  * The plugin contract (see DESIGN.md and the README's author guide). A module named in importModules exports
  * `plugins` (an array) or a default export (one plugin or an array). Text may be a string or per-language
@@ -43,7 +46,7 @@ export const ZOutputField = z.object({
 /** What the picker needs: everything but `execute`. Stored in the manifest. */
 export const ZPluginDescriptor = z
   .object({
-    code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "lower-case letters, digits and _, starting with a letter"),
+    code: z.string().regex(PLUGIN_CODE, "lower-case letters, digits and _, starting with a letter"),
     name: ZText,
     version: z.string().min(1).max(64),
     group: z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/), name: ZText }),

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { activateGeneration, rollBackGeneration } from "@/lib/server/generations/activate-generation";
+import { findActivationImpact } from "@/lib/server/generations/find-activation-impact";
 import { action } from "@/lib/server/safe";
 import { ZGenerationId } from "@/lib/validations/common";
 
@@ -17,3 +18,6 @@ export const rollbackAction = action("admin", z.undefined(), async (_input, user
   revalidatePath("/plugins");
   return view;
 });
+
+/** What activating the generation would change (the confirmation dialog; the same as the API's dry run). */
+export const generationImpactAction = action("admin", ZGenerationId, (id) => findActivationImpact(id));

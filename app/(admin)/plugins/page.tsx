@@ -1,37 +1,56 @@
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { VerifiedSigner } from "@/components/sync/verified-signer";
 import { ActivationFollower } from "@/components/plugins/activation-follower";
+import { CatalogueFilter } from "@/components/plugins/catalogue-filter";
+import { CatalogueTable } from "@/components/plugins/catalogue-table";
 import { ConfinementCard } from "@/components/plugins/confinement-card";
 import { GenerationButton } from "@/components/plugins/generation-actions";
+import { SetsCard } from "@/components/plugins/sets-card";
 import { StatusBadge } from "@/components/sync/status-badge";
 import { Alert, Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { catalogue } from "@/lib/plugins/registry/catalogue";
+import { catalogueView } from "@/lib/plugins/registry/catalogue-view";
+import { offeredPlugins } from "@/lib/plugins/registry/generation-diff";
+import { BUILTIN_SOURCE } from "@/lib/plugins/registry/builtins";
 import { pageUser } from "@/lib/server/auth/page-guard";
 import { findRollbackTarget } from "@/lib/server/generations/activate-generation";
 import { findGenerations } from "@/lib/server/generations/find-generations";
-import { textOf } from "@/lib/plugins/registry/registry";
+import { findConfiguredVersions } from "@/lib/server/plugins/find-configured-versions";
 import { hostSettings } from "@/lib/server/runtime/host-settings";
 import { getRuntime } from "@/lib/server/runtime/runtime";
 import { activationState, getRuntimeStatus } from "@/lib/server/runtime/status";
+import { CATALOGUE_PAGE_SIZE, parseCatalogueQuery } from "@/lib/validations/plugin-catalogue";
 
 export const dynamic = "force-dynamic";
 
-/** What this instance serves and why anything is missing, plus the generations to activate or roll back to. */
-export default async function PluginsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * What this instance serves and why anything is missing; the catalogue of its plugins (searched, filtered and
+ * paged on the server from the URL, so one page of rows is sent); the generations to activate or roll back to.
+ */
+export default async function PluginsPage({ searchParams }: { searchParams: SearchParams }) {
   if (!(await pageUser("admin"))) return null;
-  const [t, format, locale, generations, rollback] = await Promise.all([
+  const [t, tc, format, locale, generations, rollback, configured, params] = await Promise.all([
     getTranslations("plugins"),
+    getTranslations("catalogue"),
     getFormatter(),
     getLocale(),
     findGenerations(),
     findRollbackTarget(),
+    findConfiguredVersions(),
+    searchParams,
   ]);
   const runtime = getRuntime();
   const status = getRuntimeStatus();
   const manifest = runtime.loaded?.manifest ?? null;
-  const plugins = runtime.registry.all();
+  const sets = runtime.loaded?.sets ?? [];
+  const { query, invalid } = parseCatalogueQuery(params);
+  const result = catalogue(runtime.registry, sets, query, { locale, pageSize: CATALOGUE_PAGE_SIZE });
+  const builtins = runtime.registry.all().filter((p) => p.source === BUILTIN_SOURCE).length;
   return (
     <div className="space-y-6">
-      <PageHeader title={t("title")} description={t("description")} actions={rollback ? <GenerationButton kind="rollback" /> : undefined} />
+      <PageHeader title={t("title")} description={t("description")} actions={rollback ? <GenerationButton kind="rollback" id={rollback} /> : undefined} />
       <ActivationFollower state={activationState(status)} />
       {status.pending ? (
         <Alert tone="warning" title={t("pendingTitle")} data-testid="activation-pending">
@@ -50,11 +69,12 @@ export default async function PluginsPage() {
           ) : (
             <>
               <p data-testid="serving-generation">
-                {t("servingSummary", {
+                {tc("servingSummary", {
                   id: runtime.generation,
                   at: format.dateTime(new Date(manifest!.createdAt), { dateStyle: "medium", timeStyle: "medium" }),
                   origin: status.origin,
-                  plugins: plugins.length,
+                  plugins: offeredPlugins(manifest!).size,
+                  builtins,
                 })}
               </p>
               <p className="break-all font-mono text-xs text-zinc-500" data-testid="manifest-digest">{t("manifestDigest", { digest: runtime.manifestSha256! })}</p>
@@ -73,78 +93,18 @@ export default async function PluginsPage() {
         </CardBody>
       </Card>
 
+      <Card>
+        <CardHeader title={tc("title")} description={tc("description")} />
+        <CardBody className="space-y-4">
+          <CatalogueFilter query={query} facets={result.facets} locale={locale} />
+          {invalid.length > 0 && <Alert tone="warning" data-testid="catalogue-invalid">{tc("invalidParams", { names: invalid.join(", ") })}</Alert>}
+          <CatalogueTable {...catalogueView(result, query, locale)} />
+        </CardBody>
+      </Card>
+
+      <SetsCard sets={sets} problems={runtime.registry.problems} conflicts={runtime.registry.conflicts} configured={configured} />
+
       <ConfinementCard confinement={hostSettings().confinement} />
-
-      <Card>
-        <CardHeader title={t("sets")} />
-        <CardBody>
-          <Table>
-            <THead>
-              <TR>
-                <TH>{t("colSet")}</TH>
-                <TH>{t("colVersion")}</TH>
-                <TH>{t("colStatus")}</TH>
-                <TH>{t("colReason")}</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {(runtime.loaded?.sets ?? []).map((s) => (
-                <TR key={`${s.source}/${s.submodule}`}>
-                  <TD className="font-mono text-xs">{s.source}/{s.submodule}</TD>
-                  <TD className="text-sm">{s.entry.version}</TD>
-                  <TD><StatusBadge status={s.status} /></TD>
-                  <TD className="max-w-lg break-all text-xs text-red-700">{s.reason ?? s.entry.reason ?? ""}</TD>
-                </TR>
-              ))}
-              {runtime.registry.problems
-                .filter((p) => p.status === "failed")
-                .map((p) => (
-                  <TR key={`failed-${p.source}/${p.set}`}>
-                    <TD className="font-mono text-xs">{p.source}/{p.set}</TD>
-                    <TD>—</TD>
-                    <TD><StatusBadge status="failed" /></TD>
-                    <TD className="max-w-lg break-all text-xs text-red-700">{p.reason}</TD>
-                  </TR>
-                ))}
-            </TBody>
-          </Table>
-          {runtime.registry.conflicts.length > 0 && (
-            <Alert tone="warning" title={t("conflicts")} className="mt-4">
-              <ul>
-                {runtime.registry.conflicts.map((c) => (
-                  <li key={`${c.code}@${c.version}`}>{t("conflictLine", { plugin: `${c.code}@${c.version}`, sets: c.sets.join(", ") })}</li>
-                ))}
-              </ul>
-            </Alert>
-          )}
-        </CardBody>
-      </Card>
-
-      <Card>
-        <CardHeader title={t("pluginsTitle", { count: plugins.length })} />
-        <CardBody>
-          <Table>
-            <THead>
-              <TR>
-                <TH>{t("colPlugin")}</TH>
-                <TH>{t("colGroup")}</TH>
-                <TH>{t("colVersion")}</TH>
-                <TH>{t("colSource")}</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {plugins.map((p) => (
-                <TR key={p.key}>
-                  <TD><span className="font-medium">{textOf(p.name, locale)}</span> <span className="font-mono text-xs text-zinc-500">{p.code}</span></TD>
-                  <TD className="text-sm">{textOf(p.group.name, locale)} ({p.group.code})</TD>
-                  <TD className="text-sm">{p.version}</TD>
-                  <TD className="font-mono text-xs">{p.source}{p.set ? `/${p.set}` : ""}</TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        </CardBody>
-      </Card>
 
       <Card>
         <CardHeader title={t("generations")} />
@@ -161,10 +121,10 @@ export default async function PluginsPage() {
             </THead>
             <TBody>
               {generations.map((gen) => (
-                <TR key={gen.id}>
+                <TR key={gen.id} data-testid={`generation-${gen.id}`}>
                   <TD className="font-medium">#{gen.id}</TD>
                   <TD className="text-sm">{format.dateTime(new Date(gen.createdAt), { dateStyle: "medium", timeStyle: "medium" })}</TD>
-                  <TD className="text-sm">{t("content", { plugins: gen.plugins, sets: gen.sets, problems: gen.problems })}</TD>
+                  <TD className="text-sm">{tc("content", { plugins: gen.plugins, sets: gen.sets, problems: gen.problems })}</TD>
                   <TD>{gen.status === "active" ? <Badge tone="green">{t("active")}</Badge> : <Badge>{t("ready")}</Badge>}</TD>
                   <TD className="text-right">{gen.status === "ready" && <GenerationButton id={gen.id} kind="activate" />}</TD>
                 </TR>

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../../db";
+import { offeredPlugins } from "../../plugins/registry/generation-diff";
 import type { Manifest } from "../../plugins/sync/manifest";
 
 /**
@@ -12,9 +13,13 @@ export async function createGeneration(cacheLocation: string): Promise<number> {
   return (await (await db()).generation.create({ data: { cacheLocation } })).id;
 }
 
-/** The generation's manifest is in the cache: it may be activated. Its counts are what the plugins page lists. */
+/**
+ * The generation's manifest is in the cache: it may be activated. Its counts are what the plugins page and the
+ * sync run list: `plugins` is the plugin versions it offers from its sources (clashes left out, built-ins not
+ * counted), the same number the plugins page gives for the generation it serves.
+ */
 export async function markGenerationReady(id: number, manifest: Manifest): Promise<void> {
-  const plugins = manifest.sets.reduce((n, s) => n + s.plugins.length, 0);
+  const plugins = offeredPlugins(manifest).size;
   const problems = manifest.failed.length + manifest.clashes.length + manifest.sets.filter((s) => s.status === "carried_over").length;
   await (await db()).generation.update({ where: { id }, data: { status: "ready", readyAt: new Date(), plugins, sets: manifest.sets.length, problems } });
 }
