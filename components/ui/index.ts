@@ -9,3 +9,4 @@ export * from "./alert";
 export * from "./page-header";
 export * from "./empty-state";
 export * from "./confirm-button";
+export * from "./confirm-action";
