@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "./fixtures/test";
 import { E2E_ADMIN, login, shot, waitForExamples } from "./fixtures/helpers";
 import { LANGS, msg, pageOverflow, type Lang } from "./fixtures/catalog";
+import { deleteViaApi } from "./fixtures/journey";
 
 /**
  * The editor at 1440, 1024 and 390 px, in English and Simplified Chinese: the virtualised picker (every plugin,
@@ -43,6 +44,15 @@ for (const lang of LANGS) {
       await page.close();
     });
 
+    // Later specs (editor.spec) start from an empty process list: remove what these tests made.
+    const made: string[] = [];
+    test.afterAll(async ({ browser }) => {
+      const page = await browser.newPage();
+      await login(page, E2E_ADMIN);
+      for (const id of made) expect([200, 204, 404]).toContain(await deleteViaApi(page.request, `/api/processes/${id}`));
+      await page.close();
+    });
+
     for (const width of WIDTHS) {
       test(`${width} px: picker, four nodes in view, draft refused to run, output by click, undo of a delete`, async ({ page }) => {
         await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
@@ -50,6 +60,7 @@ for (const lang of LANGS) {
         const created = await page.request.post("/api/processes", { data: { name: `Picker ${lang.id} ${width} ${test.info().retry}` } });
         expect(created.status()).toBe(201);
         const { id } = (await created.json()) as { id: string };
+        made.push(id);
         await page.goto(`/editor/${id}`);
         await page.evaluate(() => localStorage.clear());
         await page.reload();
