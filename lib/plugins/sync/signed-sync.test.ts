@@ -11,6 +11,7 @@ import { inspectSigningKey, type TrustedKey } from "../trust/signing-key";
 import { readTree } from "../../test/read-tree";
 import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
+import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 /**
  * Signature policy end to end: real commits and tags signed by `git` with ssh-keygen and gpg keys, served by
@@ -76,7 +77,7 @@ async function sync(src: SyncSourceInput, previous: Manifest | null, allowList: 
       fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 5000, totalTimeoutMs: 20_000 },
       describe: { timeoutMs: 10_000 },
       signingKeys: allowList,
-      log: (level, line) => lines.push(`${level}: ${line}`),
+      log: (level, line) => lines.push(`${level}: ${englishSyncLog(line)}`),
     });
     return { ...outcome, lines, id };
   } finally {

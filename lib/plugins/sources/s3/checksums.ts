@@ -25,8 +25,11 @@ const MAX_SUMS_BYTES = 16 << 20;
 
 const LINE = /^([0-9a-fA-F]{64}) [ *](.+)$/;
 
-/** Whether the source checks a checksum list at all: a pin or a signature policy. */
-export const checksummed = (settings: S3Settings, policy: SignaturePolicy | null | undefined): boolean => Boolean(settings.sha256 || policy);
+/**
+ * Whether the source checks a checksum list: a pin or a signature policy. From the settings alone, so that
+ * revision() (which gets no policy) and fetch() agree on the revision, which then covers the list's objects.
+ */
+export const checksummed = (settings: S3Settings): boolean => Boolean(settings.sha256) || settings.signature === "any" || settings.signature === "keys";
 
 /** Parses SHA256SUMS: path → sha256 (lower-case). Throws "integrity" for a malformed line, "unsafe_path" for a path that is not safe. */
 export function parseSums(text: string): Map<string, string> {

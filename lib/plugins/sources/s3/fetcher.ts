@@ -194,7 +194,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
   return {
     async revision(settings, secret, ctx) {
       return run(settings, secret, ctx, async (client, op) => {
-        const side = checksummed(settings, ctx.signature) ? sumsRevisionPart(settings) : undefined;
+        const side = checksummed(settings) ? sumsRevisionPart(settings) : undefined;
         return s3Revision([...(await list(client, settings, ctx, op, new Staging(ctx.submodules), side)), ...(side ?? [])]);
       });
     },
@@ -203,11 +203,11 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
       return run(settings, secret, ctx, async (client, op) => {
         const started = Date.now();
         const staging = new Staging(ctx.submodules);
-        const side = checksummed(settings, ctx.signature) ? sumsRevisionPart(settings) : undefined;
+        const side = checksummed(settings) ? sumsRevisionPart(settings) : undefined;
         const listed = await list(client, settings, ctx, op, staging, side);
         const objects = await checkS3Paths(listed, staging);
         // A checksum list (pinned or signed) is checked before any content is fetched; then every object against it.
-        const checked = side ? await loadSums(client, settings, normalizePrefix(settings.prefix), ctx.signature, op) : undefined;
+        const checked = settings.sha256 || ctx.signature ? await loadSums(client, settings, normalizePrefix(settings.prefix), ctx.signature, op) : undefined;
         if (checked?.signer) ctx.log(logLine("s3Signed", { sha256: checked.sha256.slice(0, 12), name: checked.signer.name, fingerprint: checked.signer.fingerprint }));
         if (checked) checkListed(objects, checked.sums, staging);
         const budget = new Budget(ctx.limits);
