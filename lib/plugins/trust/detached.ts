@@ -2,9 +2,9 @@
  * Detached signatures of a file fetched from next to it — an http source's `<url>.sig` / `<url>.asc`, an S3
  * source's `SHA256SUMS.sig` / `SHA256SUMS.asc`. `.sig` is an SSH signature (`ssh-keygen -Y sign -n file`, namespace
  * "file"), `.asc` an armored OpenPGP detached signature (`gpg --armor --detach-sign`). The rule: `.sig` is looked
- * for when the policy trusts an SSH key, `.asc` when it trusts an OpenPGP key (both when it trusts none, so that the
- * reason names what is wrong); the file passes when one of those found verifies over its exact bytes by an allowed
- * key. None found: "not signed"; else the first one's refusal is the reason.
+ * for when the policy trusts an SSH key, `.asc` when it trusts an OpenPGP key (neither when it trusts no key: that
+ * is the reason then); the file passes when one of those found verifies over its exact bytes by an allowed key.
+ * None found: "not signed"; else the first one's refusal is the reason.
  */
 import { PluginSourceError } from "../types";
 import type { SignaturePolicy } from "./policy";
@@ -21,7 +21,6 @@ export type DetachedSuffix = ".sig" | ".asc";
 export function detachedSuffixes(policy: SignaturePolicy): DetachedSuffix[] {
   const ssh = policy.keys.some((k) => k.kind === "ssh");
   const pgp = policy.keys.some((k) => k.kind === "openpgp");
-  if (!ssh && !pgp) return [".sig", ".asc"];
   return [...(ssh ? [".sig" as const] : []), ...(pgp ? [".asc" as const] : [])];
 }
 
@@ -38,6 +37,7 @@ export function signatureFailure(e: SignatureError, policy: SignaturePolicy): Pl
 export async function verifyDetached(what: string, payload: Buffer, found: Partial<Record<DetachedSuffix, string | null>>, policy: SignaturePolicy, now = new Date()): Promise<Signer> {
   const present = (Object.entries(found) as [DetachedSuffix, string | null][]).filter(([, text]) => text !== null && text !== undefined);
   try {
+    if (!policy.keys.length) throw new SignatureError(`${what}: no signing key is allowed for this source`);
     if (!present.length) {
       const looked = Object.keys(found).join(" or ");
       throw new SignatureError(`${what} is not signed (no ${looked} next to it)`);
