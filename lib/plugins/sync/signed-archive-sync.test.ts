@@ -195,6 +195,26 @@ describe("signature policy of an http source (detached <url>.sig / <url>.asc)", 
     expectFailedKeepingLastGood(pinned, good, new RegExp(`the archive's sha256 is ${sha256(archive)}, not the pinned 0{64}`));
   });
 
+  it("the signature is fetched with the archive's credentials; an oversized one is refused unread", async () => {
+    const archive = archiveOf("private\n");
+    const auth = "Bearer sig-token-0123456789";
+    server.offer("/private/plugins.tar.gz", { body: archive, authorization: auth });
+    server.offer("/private/plugins.tar.gz.sig", { body: Buffer.from(sshSign(release, archive, "file")), authorization: auth });
+    const src: SyncSourceInput = {
+      name: "signed-http",
+      kind: "http",
+      settings: { url: `${server.url}/private/plugins.tar.gz`, auth: "bearer", username: "", sha256: "", strip: "0", signature: "keys", signingKeys: "release" },
+      secret: { token: "sig-token-0123456789" },
+      sets: [SET],
+    };
+    const run = await sync(src, good, [keys.release]);
+    expect(run.results[0]).toMatchObject({ status: "succeeded", signer: { name: "release" } });
+    expect(server.requests.filter((r) => r.path === "/private/plugins.tar.gz.sig").map((r) => [r.authorization, r.status])).toEqual([[auth, 200]]);
+
+    const big = await sync(source(publish(archive, { sig: "x".repeat(70_000) }), "any"), good, [keys.release]);
+    expectFailedKeepingLastGood(big, good, /signature check failed: http:\S+\.sig is larger than 65536 bytes, not a detached signature/);
+  });
+
   it("the key removed from the allow-list: the same archive (same revision) fails, the last good copy is kept", async () => {
     const run = await sync(source(goodUrl, "keys", "release"), good, [keys.pgp]);
     expectFailedKeepingLastGood(run, good, /no signing key is allowed for this source \(named by the source but not in the allow-list: release\)/);
