@@ -36,6 +36,8 @@ export type SyncLogKey =
   | "s3Fetched"
   | "httpFetched"
   | "gitSigned"
+  | "httpSigned"
+  | "s3Signed"
   | "pluginRefused"
   | "notActivatedPolicy";
 

@@ -41,7 +41,7 @@ export interface FetchContext {
    * checked (sources/staging.ts); the rest of the source is ignored. Absent: the whole source.
    */
   submodules?: readonly string[];
-  /** The source's signature policy (git): the fetched commit or tag must be signed by one of these keys. */
+  /** The source's signature policy (git: the fetched commit or tag; http: the archive; s3: its SHA256SUMS) must be signed by one of these keys. */
   signature?: SignaturePolicy | null;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Checks a signed git object (commit or annotated tag) against the allow-list: the signature must be by one of the
- * trusted keys and valid over the payload. SSH signatures: ./sshsig.ts (namespace "git"); OpenPGP: the `openpgp`
+ * trusted keys and valid over the payload. SSH signatures: ./sshsig.ts (namespace "git", or "file" for detached
+ * signatures of archives and checksum lists); OpenPGP: the `openpgp`
  * package, the key not revoked and not expired now. Every refusal is a SignatureError with one clear line.
  */
 import * as openpgp from "openpgp";
@@ -21,16 +22,17 @@ export interface Signer {
 
 const PGP_SIG = "-----BEGIN PGP SIGNATURE-----";
 
-export async function verifySignature(what: string, payload: Buffer, signature: string | null, keys: readonly TrustedKey[], now = new Date()): Promise<Signer> {
+/** `namespace`: the SSHSIG namespace required ("git" for commits and tags; "file" for detached signatures of files). */
+export async function verifySignature(what: string, payload: Buffer, signature: string | null, keys: readonly TrustedKey[], now = new Date(), namespace = "git"): Promise<Signer> {
   if (!signature) throw new SignatureError(`${what} is not signed`);
   if (keys.length === 0) throw new SignatureError(`${what}: no signing key is allowed for this source`);
   const sig = signature.trim();
-  if (sig.startsWith(SSHSIG_BEGIN)) return verifySsh(what, payload, sig, keys);
+  if (sig.startsWith(SSHSIG_BEGIN)) return verifySsh(what, payload, sig, keys, namespace);
   if (sig.startsWith(PGP_SIG)) return verifyOpenPgp(what, payload, sig, keys, now);
   throw new SignatureError(`${what} has a signature of an unsupported kind (only SSH and OpenPGP signatures are checked)`);
 }
 
-function verifySsh(what: string, payload: Buffer, sig: string, keys: readonly TrustedKey[]): Signer {
+function verifySsh(what: string, payload: Buffer, sig: string, keys: readonly TrustedKey[], namespace: string): Signer {
   let parsed;
   try {
     parsed = parseSshSignature(sig);
@@ -40,8 +42,8 @@ function verifySsh(what: string, payload: Buffer, sig: string, keys: readonly Tr
   const fp = parsed.publicKey.fingerprint;
   const key = keys.find((k) => k.kind === "ssh" && k.fingerprint === fp);
   if (!key) throw new SignatureError(`${what} is signed by SSH key ${fp}, which is not in the allowed keys`);
-  if (parsed.namespace !== "git") throw new SignatureError(`${what}: the SSH signature is for namespace ${JSON.stringify(parsed.namespace.slice(0, 40))}, not "git"`);
-  if (!verifySshSignature(parsed, payload, "git")) throw new SignatureError(`${what} has a bad signature by ${key.name} (${fp}): the content does not match what was signed`);
+  if (parsed.namespace !== namespace) throw new SignatureError(`${what}: the SSH signature is for namespace ${JSON.stringify(parsed.namespace.slice(0, 40))}, not ${JSON.stringify(namespace)}`);
+  if (!verifySshSignature(parsed, payload, namespace)) throw new SignatureError(`${what} has a bad signature by ${key.name} (${fp}): the content does not match what was signed`);
   return { name: key.name, fingerprint: fp };
 }
 

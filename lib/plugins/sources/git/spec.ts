@@ -1,6 +1,7 @@
 import { line, remoteUrl } from "../../../validations/common";
 import { z } from "../../../validations/zod";
 import { defineSourceKind } from "../spec";
+import { checkSignatureInput, SIGNATURE_FILE_FIELDS, SIGNATURE_FORM_FIELDS, signatureInput, signatureSettings } from "../signature-fields";
 
 /**
  * git's ref-name rules (git-check-ref-format): no control characters, space, ~ ^ : ? * [ \, no "..", no "@{",
@@ -15,15 +16,7 @@ export function isGitRef(ref: string): boolean {
   return ref.split("/").every((c) => c !== "" && !c.startsWith(".") && !c.endsWith(".lock"));
 }
 
-/** Signature policy: off, any key of the allow-list, or only the keys named in signingKeys. */
-export const SIGNATURE_POLICIES = ["off", "any", "keys"] as const;
-
-/** Names of allowed signing keys, comma-separated: trimmed, blanks and repeats dropped, written back as "a, b". */
-export const ZSigningKeyNames = line(2000)
-  .default("")
-  .transform((s) => [...new Set(s.split(",").map((n) => n.trim()).filter(Boolean))].join(", "))
-  .refine((s) => s === "" || s.split(", ").every((n) => /^[A-Za-z0-9_.-]{1,64}$/.test(n)), { error: "signing_keys_format" })
-  .refine((s) => s === "" || s.split(", ").length <= 50, { error: "signing_keys_too_many" });
+export { SIGNATURE_POLICIES, ZSigningKeyNames } from "../signature-fields";
 
 /** A git repository over http(s) (isomorphic-git speaks no ssh:// or git://), at a branch, tag or commit. */
 export const gitSpec = defineSourceKind({
@@ -36,30 +29,25 @@ export const gitSpec = defineSourceKind({
     token: z.string().max(4096, { error: "too_long" }).optional(),
     /** Remove the stored token (a blank token field keeps it). */
     clearToken: z.boolean().default(false),
-    /** off | any (every key of the allow-list) | keys (only those named in signingKeys). */
-    signature: z.enum(SIGNATURE_POLICIES, { error: "invalid_choice" }).default("off"),
-    signingKeys: ZSigningKeyNames,
+    ...signatureInput(),
   }),
-  check: (input) => (input.signature === "keys" && !input.signingKeys ? { field: "signingKeys", key: "required" } : null),
+  check: (input) => checkSignatureInput(input),
   settings: z.object({
     url: z.string(),
     ref: z.string(),
     username: z.string().default(""),
-    /** Optional in the type (sources saved before signature policies have neither; absent = off). */
-    signature: z.enum(SIGNATURE_POLICIES).optional(),
-    signingKeys: z.string().optional(),
+    ...signatureSettings,
   }),
   secretFields: ["token"],
   mergeSecret: ({ stored, given, flags }) => ({ secret: flags.clearToken ? given : { ...stored, ...given } }),
   location: (s, secretSet) => `${s.url} @ ${s.ref}${s.username ? ` (${s.username}${secretSet ? ":••••" : ""})` : secretSet ? " (token ••••)" : ""}`,
-  fileFields: [{ name: "url" }, { name: "ref" }, { name: "username", optional: true }, { name: "signature", optional: true, omitWhen: "off" }, { name: "signingKeys", optional: true }],
+  fileFields: [{ name: "url" }, { name: "ref" }, { name: "username", optional: true }, ...SIGNATURE_FILE_FIELDS],
   form: [
     { name: "url", type: "text", initial: "", wide: true, hint: true, placeholder: "https://git.example.com/team/plugins.git" },
     { name: "ref", type: "text", initial: "main", hint: true },
     { name: "username", type: "text", initial: "", hint: true, autoComplete: "off" },
     { name: "token", type: "password", initial: "", secret: true, autoComplete: "new-password" },
     { name: "clearToken", type: "checkbox", initial: false, onlyWhenSecretSet: true },
-    { name: "signature", type: "select", initial: "off", options: SIGNATURE_POLICIES, hint: true },
-    { name: "signingKeys", type: "text", initial: "", hint: true, autoComplete: "off", placeholder: "release-bot, alice", when: { field: "signature", in: ["keys"] } },
+    ...SIGNATURE_FORM_FIELDS,
   ],
 });

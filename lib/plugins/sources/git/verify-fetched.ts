@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import git from "isomorphic-git";
+import { signatureFailure } from "../../trust/detached";
 import type { SignaturePolicy } from "../../trust/policy";
 import { SignatureError, verifySignature, type Signer } from "../../trust/verify-signature";
 import { PluginSourceError } from "../../types";
@@ -21,7 +22,6 @@ export async function verifyFetched(gitdir: string, cache: object, oid: string, 
     return await verifySignature(what, parts.payload, parts.signature, policy.keys);
   } catch (e) {
     if (!(e instanceof SignatureError)) throw e;
-    const missing = policy.missing.length ? ` (named by the source but not in the allow-list: ${policy.missing.join(", ")})` : "";
-    throw new PluginSourceError(`signature check failed: ${e.message}${missing}`, "signature");
+    throw signatureFailure(e, policy);
   }
 }

@@ -1,4 +1,5 @@
 import { line, remoteUrl } from "../../../validations/common";
+import { checkSignatureInput, SIGNATURE_FILE_FIELDS, SIGNATURE_FORM_FIELDS, signatureInput, signatureSettings, ZSha256Pin } from "../signature-fields";
 import { z } from "../../../validations/zod";
 import { defineSourceKind } from "../spec";
 
@@ -7,7 +8,8 @@ export const HTTP_STRIP = ["0", "1", "2"] as const;
 
 /**
  * An archive (.tar.gz / .tgz / .zip) of the plugin package at an http(s) URL, e.g. an artifact store without S3.
- * Optional bearer or basic credentials; an optional pinned sha256 of the archive; leading folders of the archive
+ * Optional bearer or basic credentials; an optional pinned sha256 of the archive and/or a signature policy (a
+ * detached signature next to the archive by an allowed key; both must hold when both are set); leading folders of the archive
  * (GitHub's "repo-<sha>/") can be dropped so submodule paths stay the same from one release to the next.
  */
 export const httpSpec = defineSourceKind({
@@ -20,19 +22,19 @@ export const httpSpec = defineSourceKind({
     token: z.string().max(4096, { error: "too_long" }).optional(),
     /** Write-only (basic): blank keeps the stored one. */
     password: z.string().max(4096, { error: "too_long" }).optional(),
-    sha256: line(64)
-      .default("")
-      .transform((s) => s.toLowerCase())
-      .refine((s) => s === "" || /^[0-9a-f]{64}$/.test(s), { error: "digest_format" }),
+    sha256: ZSha256Pin,
     strip: z.enum(HTTP_STRIP, { error: "invalid_choice" }).default("0"),
+    /** A detached signature next to the archive (`<url>.sig` / `<url>.asc`) by an allowed key; see ./signature.ts. */
+    ...signatureInput(),
   }),
-  check: (input) => (input.auth === "basic" && !input.username ? { field: "username", key: "required" } : null),
+  check: (input) => (input.auth === "basic" && !input.username ? { field: "username", key: "required" } : checkSignatureInput(input)),
   settings: z.object({
     url: z.string(),
     auth: z.enum(HTTP_AUTH).default("none"),
     username: z.string().default(""),
     sha256: z.string().default(""),
     strip: z.enum(HTTP_STRIP).default("0"),
+    ...signatureSettings,
   }),
   secretFields: ["token", "password"],
   mergeSecret: ({ settings, stored, given }) => {
@@ -44,7 +46,7 @@ export const httpSpec = defineSourceKind({
   },
   location: (s, secretSet) =>
     `${s.url}${s.auth === "basic" ? ` (${s.username}${secretSet ? ":••••" : ""})` : s.auth === "bearer" ? ` (bearer${secretSet ? " ••••" : ""})` : ""}${s.sha256 ? ` sha256 ${s.sha256.slice(0, 12)}…` : ""}`,
-  fileFields: [{ name: "url" }, { name: "auth" }, { name: "username", optional: true }, { name: "sha256", optional: true }, { name: "strip" }],
+  fileFields: [{ name: "url" }, { name: "auth" }, { name: "username", optional: true }, { name: "sha256", optional: true }, { name: "strip" }, ...SIGNATURE_FILE_FIELDS],
   form: [
     { name: "url", type: "text", initial: "", wide: true, hint: true, placeholder: "https://artifacts.example.com/plugins-1.4.0.tar.gz" },
     { name: "auth", type: "select", initial: "none", options: HTTP_AUTH },
@@ -53,5 +55,6 @@ export const httpSpec = defineSourceKind({
     { name: "token", type: "password", initial: "", secret: true, autoComplete: "new-password", when: { field: "auth", in: ["bearer"] } },
     { name: "password", type: "password", initial: "", secret: true, autoComplete: "new-password", when: { field: "auth", in: ["basic"] } },
     { name: "sha256", type: "text", initial: "", wide: true, hint: true, placeholder: "e3b0c44298fc1c149afbf4c8996fb924…" },
+    ...SIGNATURE_FORM_FIELDS,
   ],
 });

@@ -1,7 +1,8 @@
 /**
  * S3 (and S3-compatible) sources: `revision()` lists the keys under the prefix that lie in the sets' submodules
  * (sha256 over keys + ETags); `fetch()` lists and downloads each of those objects (bounded concurrency) into ctx.dir,
- * relative to the prefix. Keys elsewhere under the prefix are ignored.
+ * relative to the prefix. Keys elsewhere under the prefix are ignored. With a pinned sha256 or a signature policy,
+ * the prefix's SHA256SUMS is checked first and every object against it (./checksums.ts).
  */
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
@@ -34,6 +35,7 @@ import { isBelow } from "../../safe-path";
 import { Staging } from "../staging";
 import { createS3Client } from "../../s3-client";
 import { logLine } from "../../log-line";
+import { checkDigest, checkListed, checksummed, loadSums, SUMS_OBJECTS } from "./checksums";
 
 type Ctx = Omit<FetchContext, "dir">;
 
@@ -160,7 +162,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
   }
 
   /** The objects under the prefix that lie in the staged directories (the sets' submodules); the rest is ignored. */
-  async function list(client: S3Client, settings: S3Settings, ctx: Ctx, op: Operation, staging: Staging): Promise<S3Object[]> {
+  async function list(client: S3Client, settings: S3Settings, ctx: Ctx, op: Operation, staging: Staging, side?: { key: string; etag: string }[]): Promise<S3Object[]> {
     const prefix = normalizePrefix(settings.prefix);
     const out: S3Object[] = [];
     let token: string | undefined;
@@ -177,6 +179,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
       for (const o of page.Contents ?? []) {
         if (!o.Key || !o.Key.startsWith(prefix) || o.Key.endsWith("/")) continue; // folder markers
         const rel = o.Key.slice(prefix.length);
+        if (side && SUMS_OBJECTS.includes(rel)) side.push({ key: o.Key, etag: o.ETag ?? "" });
         if (!staging.holds(rel)) continue;
         out.push({ key: o.Key, rel, etag: o.ETag ?? "", size: o.Size ?? 0 });
         if (out.length > ctx.limits.maxFiles) {
@@ -190,15 +193,23 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
 
   return {
     async revision(settings, secret, ctx) {
-      return run(settings, secret, ctx, async (client, op) => s3Revision(await list(client, settings, ctx, op, new Staging(ctx.submodules))));
+      return run(settings, secret, ctx, async (client, op) => {
+        const side = checksummed(settings) ? sumsRevisionPart(settings) : undefined;
+        return s3Revision([...(await list(client, settings, ctx, op, new Staging(ctx.submodules), side)), ...(side ?? [])]);
+      });
     },
 
     async fetch(settings, secret, ctx): Promise<FetchResult> {
       return run(settings, secret, ctx, async (client, op) => {
         const started = Date.now();
         const staging = new Staging(ctx.submodules);
-        const listed = await list(client, settings, ctx, op, staging);
+        const side = checksummed(settings) ? sumsRevisionPart(settings) : undefined;
+        const listed = await list(client, settings, ctx, op, staging, side);
         const objects = await checkS3Paths(listed, staging);
+        // A checksum list (pinned or signed) is checked before any content is fetched; then every object against it.
+        const checked = settings.sha256 || ctx.signature ? await loadSums(client, settings, normalizePrefix(settings.prefix), ctx.signature, op) : undefined;
+        if (checked?.signer) ctx.log(logLine("s3Signed", { sha256: checked.sha256.slice(0, 12), name: checked.signer.name, fingerprint: checked.signer.fingerprint }));
+        if (checked) checkListed(objects, checked.sums, staging);
         const budget = new Budget(ctx.limits);
         budget.addFiles(objects.length);
         if (objects.reduce((n, o) => n + o.size, 0) > ctx.limits.maxBytes) {
@@ -226,6 +237,7 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
             }
             throw e;
           }
+          if (checked) checkDigest(o, count.result().sha256, checked.sums);
           // Same object as listed (ETag formatting may differ between list and get): keep the listed ETag so that
           // fetch() and revision() agree; a changed object gets the ETag of what was actually written.
           const got = res.ETag ?? o.etag;
@@ -233,12 +245,17 @@ export function createS3Fetcher(options: S3FetcherOptions = {}): SourceFetcher<"
         });
         // The objects left out count as listed, so that fetch() and revision() agree.
         const kept = new Set(objects);
-        const revision = s3Revision([...fetched, ...listed.filter((o) => !kept.has(o))]);
+        const revision = s3Revision([...fetched, ...listed.filter((o) => !kept.has(o)), ...(side ?? [])]);
         ctx.log(logLine("s3Fetched", { objects: objects.length, bytes: budget.bytes, ms: Date.now() - started }));
-        return { revision, files: objects.length, bytes: budget.bytes, rejected: staging.rejected };
+        return { revision, files: objects.length, bytes: budget.bytes, rejected: staging.rejected, ...(checked?.signer ? { signer: checked.signer } : {}) };
       });
     },
   };
+}
+
+/** What a checksum list adds to the revision: its objects' ETags (collected by list()) and the pin itself. */
+function sumsRevisionPart(settings: S3Settings): { key: string; etag: string }[] {
+  return settings.sha256 ? [{ key: "\0pinned SHA256SUMS", etag: settings.sha256 }] : [];
 }
 
 export const s3Fetcher: SourceFetcher<"s3"> = createS3Fetcher();
