@@ -12,7 +12,6 @@ import { englishSyncLog } from "../../i18n/sync-log";
 import { readTree } from "../../test/read-tree";
 import { readManifest, type Manifest } from "./manifest";
 import { runSync, type SyncSourceInput } from "./run-sync";
-import { englishSyncLog } from "@/lib/i18n/sync-log";
 
 /**
  * Signature policy end to end: real commits and tags signed by `git` with ssh-keygen and gpg keys, served by
