@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test, type Page } from "./fixtures/test";
-import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
+import { E2E_ADMIN, login, restoreAdminEnglish, saveLanguage, shot } from "./fixtures/helpers";
 
 /**
  * A source's schedule, activation policy and deny list: the admin sets an interval (a too-short one is a field
@@ -95,10 +95,12 @@ test.describe("en", () => {
 
 test.describe("zh-CN", () => {
   test.use({ locale: "zh-CN", extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } });
+  test.afterAll(async ({ browser }) => restoreAdminEnglish(browser));
 
   test("the same pages in Chinese, then the source is deleted", async ({ page }) => {
     test.skip(!runUrl, "needs the run of the English test");
     await login(page, E2E_ADMIN);
+    await saveLanguage(page, "zh-CN");
     await page.goto(runUrl);
     await expect(page.getByTestId("not-activated")).toContainText(`来源 ${NAME} 的策略为“从不”`);
     await expect(page.getByTestId("refused-plugins")).toContainText("在拒绝列表中（cus_*）");

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { expect, test, type Page } from "./fixtures/test";
-import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
+import { E2E_ADMIN, login, restoreAdminEnglish, saveLanguage, shot } from "./fixtures/helpers";
 
 /** Sync on push: the source form sets the write-only webhook secret and shows the payload URL to copy. */
 
@@ -71,8 +71,11 @@ test.describe("en", () => {
 test.describe("zh-CN", () => {
   test.use({ locale: "zh-CN", extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } });
 
+  test.afterAll(async ({ browser }) => restoreAdminEnglish(browser));
+
   test("the same card in Chinese; the source is cleared and deleted again", async ({ page }) => {
     await login(page, E2E_ADMIN);
+    await saveLanguage(page, "zh-CN");
     await page.goto("/sources");
     await page.getByRole("row", { name: /hooked/ }).getByRole("link", { name: NAME }).click();
     await expect(page.getByText("推送时同步")).toBeVisible();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { IntlMessageFormat } from "intl-messageformat";
 import { expect, test, type Page } from "./fixtures/test";
-import { E2E_ADMIN, login, shot, waitForExamples } from "./fixtures/helpers";
+import { E2E_ADMIN, login, saveLanguage, shot, waitForExamples } from "./fixtures/helpers";
 import { createSleepProcess, ensureMember } from "./fixtures/runs";
 
 /**
@@ -214,6 +214,7 @@ test("no screen in Simplified Chinese shows an English word of the app's catalog
     await login(page, E2E_ADMIN);
     const removed = await page.request.delete(`/api/sources/${sourceId}`, { headers: { "content-type": "application/json" } });
     expect(removed.status(), await removed.text()).toBe(200);
+    await saveLanguage(page, "en");
   }
   expect(problems, `English catalog text on zh-CN screens:\n  ${problems.join("\n  ")}`).toEqual([]);
 });

@@ -8,8 +8,10 @@ import { labels } from "@/lib/i18n/labels";
 export function AuditSummary({ summary }: { summary: unknown }) {
   const l = labels(useTranslations("labels"));
   const tr = useTranslations("roles");
+  const ts = useTranslations("sharing");
   if (typeof summary !== "object" || summary === null) return null;
-  const roles = (role: string) => (tr.has(role as never) ? tr(role as never) : role);
+  // A user's role (admin, member) or a share's (viewer, editor).
+  const roles = (role: string) => (tr.has(role as never) ? tr(role as never) : ts.has(role as never) ? ts(role as never) : role);
   const show = (path: string, v: unknown) => {
     const { text, coded } = l.value(path, v, roles);
     return coded ? <span>{text}</span> : <code>{text}</code>;

@@ -56,7 +56,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </TD>
                 <TD className="text-sm">{l.actor(e.actor)}</TD>
                 <TD className="whitespace-nowrap text-sm">{l.action(e.action)}</TD>
-                <TD className="text-sm">{l.targetType(e.targetType)}{e.targetName ? ` · ${l.targetName(e.targetType, e.targetName)}` : ""}</TD>
+                <TD className="text-sm">
+                  {l.targetType(e.targetType)}
+                  {/* The target's name is data (a source, a user, a process), not the app's text: in <code> like the summaries' values. */}
+                  {e.targetName && <> · <code className="text-xs">{l.targetName(e.targetType, e.targetName)}</code></>}
+                </TD>
                 <TD>
                   <AuditSummary summary={e.summary} />
                 </TD>
