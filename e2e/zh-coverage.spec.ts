@@ -161,8 +161,8 @@ test("no screen in Simplified Chinese shows an English word of the app's catalog
   expect(created.status(), await created.text()).toBe(201);
   const sourceId = ((await created.json()) as { id: string }).id;
   expect((await page.request.put(`/api/sources/${sourceId}`, { data: { ...source, ref: "release" } })).ok()).toBe(true);
-  expect((await page.request.post("/api/credentials", { data: { name: "zh-cover-token", value: "zh-cover-value-1" } })).status()).toBe(201);
-  const processId = await createSleepProcess(page, "zh-cover-process", 0);
+  expect((await page.request.post("/api/credentials", { data: { name: `zh-cover-token-${test.info().retry}`, value: "zh-cover-value-1" } })).status()).toBe(201);
+  const processId = await createSleepProcess(page, `zh-cover-process-${test.info().retry}`, 0);
   const run = await page.request.post(`/api/processes/${processId}/runs`, { data: {} });
   expect(run.status()).toBe(202);
   const { runId } = (await run.json()) as { runId: string };

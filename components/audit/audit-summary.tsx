@@ -20,7 +20,15 @@ export function AuditSummary({ summary }: { summary: unknown }) {
     <dl className="grid max-w-xl grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
       {Object.entries(summary).map(([path, value]) => (
         <div key={path} className="contents">
-          <dt className="text-zinc-500">{l.fieldPath(path)}</dt>
+          <dt className="text-zinc-500">
+            {/* Segments the catalog does not name are data (a submodule, a node id, a plugin's input key): in <code>. */}
+            {l.fieldSegments(path).map((seg, i) => (
+              <span key={i}>
+                {i > 0 && " › "}
+                {seg.known ? seg.text : <code>{seg.text}</code>}
+              </span>
+            ))}
+          </dt>
           <dd className="break-all font-mono text-zinc-800">
             {typeof value === "object" && value !== null && "to" in value ? (
               <>

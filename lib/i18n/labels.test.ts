@@ -11,6 +11,9 @@ const inLocale = (locale: Locale) => {
   return { l, roles: (r: string) => roles(r as never) };
 };
 
+/** A field path as the audit page reads it: its segments joined by " › ". */
+const path = (l: ReturnType<typeof labels>, p: string) => l.fieldSegments(p).map((s) => s.text).join(" › ");
+
 describe("labels", () => {
   it("statuses, triggers, targets, actions in Chinese and English", () => {
     const zh = inLocale("zh-CN").l;
@@ -31,10 +34,12 @@ describe("labels", () => {
 
   it("field paths: known segments translated, data segments (submodules, node ids) kept", () => {
     const { l } = inLocale("zh-CN");
-    expect(l.fieldPath("settings.ref")).toBe("设置 › 引用（Ref）");
-    expect(l.fieldPath("pluginSets.custom_plugins.version")).toBe("插件集 › custom_plugins › 版本");
-    expect(l.fieldPath("nodes.t1.inputs.message")).toBe("节点 › t1 › 输入 › message");
-    expect(inLocale("en").l.fieldPath("from")).toBe("from");
+    expect(path(l, "settings.ref")).toBe("设置 › 引用（Ref）");
+    expect(path(l, "pluginSets.custom_plugins.version")).toBe("插件集 › custom_plugins › 版本");
+    expect(path(l, "nodes.t1.inputs.message")).toBe("节点 › t1 › 输入 › message");
+    expect(path(inLocale("en").l, "from")).toBe("from");
+    // Data segments are marked, so the audit page shows them as code, not as the app's words.
+    expect(l.fieldSegments("nodes.t1.inputs.message").map((s) => s.known)).toEqual([true, false, true, false]);
   });
 
   it("values: roles and booleans translated (coded), everything else is data", () => {

@@ -44,12 +44,12 @@ export function labels(translator: unknown) {
       const prefixed = /^(cli|file):(.+)$/.exec(actor);
       return prefixed ? t(`actor.${prefixed[1]}`, { name: prefixed[2] }) : actor;
     },
-    /** A dotted audit path (`pluginSets.custom_plugins.version`), each known segment translated, the rest kept. */
-    fieldPath: (path: string) =>
-      path
-        .split(".")
-        .map((segment) => word("field", segment))
-        .join(" › "),
+    /**
+     * A dotted audit path (`pluginSets.custom_plugins.version`) as segments: each known segment translated and marked
+     * `known`; the others are data (a submodule, a node id, a plugin's input key), kept as stored.
+     */
+    fieldSegments: (path: string) =>
+      path.split(".").map((segment) => ({ text: word("field", segment), known: t.has(labelKey("field", segment)) })),
     /** A summary value: booleans always; codes for the CODED_FIELDS (by the path's last segment); data as is. */
     value: (path: string, value: unknown, roles: (role: string) => string): { text: string; coded: boolean } => {
       if (typeof value === "boolean") return { text: word("value", String(value)), coded: true };
