@@ -9,11 +9,10 @@ import { gpgKey, gpgSign, keyDir, sshKey, sshSign, type GpgTestKey, type SshTest
 import { startArchiveServer, tarGz, type ArchiveServer } from "../sources/http/__fixtures__/archive-server";
 import { fsCache } from "../cache/fs";
 import type { CacheStore } from "../cache/types";
-import { DEFAULT_FETCH_LIMITS } from "../sources";
-import { inspectSigningKey, type TrustedKey } from "../trust/signing-key";
+import type { TrustedKey } from "../trust/signing-key";
+import { expectFailedKeepingLastGood, signedSync, trusted } from "../__fixtures__/signed-sync";
 import { readManifest, type Manifest } from "./manifest";
-import { runSync, type SyncSourceInput } from "./run-sync";
-import { englishSyncLog } from "@/lib/i18n/sync-log";
+import type { SyncSourceInput } from "./run-sync";
 
 /**
  * Signature policy of http and s3 sources end to end: detached signatures made by `ssh-keygen -Y sign -n file` and
@@ -57,12 +56,6 @@ let stranger: SshTestKey;
 let pgp: GpgTestKey;
 let keys: Record<string, TrustedKey>;
 let cache: CacheStore;
-let generation = 0;
-
-const trusted = async (name: string, publicKey: string): Promise<TrustedKey> => {
-  const info = await inspectSigningKey(publicKey);
-  return { name, kind: info.kind, fingerprint: info.fingerprint, publicKey: info.normalized };
-};
 
 beforeAll(async () => {
   keysDir = keyDir();
@@ -78,40 +71,7 @@ afterAll(() => {
   if (pgp) fs.rmSync(pgp.home, { recursive: true, force: true });
 });
 
-async function sync(src: SyncSourceInput, previous: Manifest | null, allowList: TrustedKey[]) {
-  const lines: string[] = [];
-  const id = ++generation;
-  const workDir = tmp();
-  try {
-    const outcome = await runSync({
-      runId: `run-${id}`,
-      generation: id,
-      sources: [src],
-      previous,
-      cache,
-      workDir,
-      allowHttp: true,
-      fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 5000, totalTimeoutMs: 20_000 },
-      describe: { timeoutMs: 10_000 },
-      signingKeys: allowList,
-      log: (level, line) => lines.push(`${level}: ${englishSyncLog(line)}`),
-    });
-    return { ...outcome, lines, id };
-  } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/** The source failed with `reason` and kept the last good copy (from `good`), said in one error line. */
-function expectFailedKeepingLastGood(run: Awaited<ReturnType<typeof sync>>, good: Manifest, reason: RegExp) {
-  expect(run.results[0].status).toBe("failed");
-  expect(run.results[0].error).toMatch(reason);
-  expect(run.results[0].signer).toBeUndefined();
-  expect(run.manifest.sets).toHaveLength(1);
-  expect(run.manifest.sets[0]).toMatchObject({ status: "carried_over", revision: good.sets[0].revision, signer: good.sets[0].signer });
-  expect(run.manifest.sets[0].files).toEqual(good.sets[0].files);
-  expect(run.lines.filter((l) => l.startsWith("error:"))).toEqual([expect.stringMatching(reason)]);
-}
+const sync = signedSync(() => cache, tmp);
 
 describe("signature policy of an http source (detached <url>.sig / <url>.asc)", () => {
   let server: ArchiveServer;

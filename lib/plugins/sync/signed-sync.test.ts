@@ -6,12 +6,11 @@ import { startGitServer, type GitServer } from "../__fixtures__/git-server";
 import { gpgKey, keyDir, signedCommit, sshKey, tamperHead, type GpgTestKey, type SshTestKey } from "../__fixtures__/signing-keys";
 import { fsCache } from "../cache/fs";
 import type { CacheStore } from "../cache/types";
-import { DEFAULT_FETCH_LIMITS } from "../sources";
-import { inspectSigningKey, type TrustedKey } from "../trust/signing-key";
-import { englishSyncLog } from "../../i18n/sync-log";
+import type { TrustedKey } from "../trust/signing-key";
 import { readTree } from "../../test/read-tree";
+import { expectFailedKeepingLastGood, signedSync, trusted } from "../__fixtures__/signed-sync";
 import { readManifest, type Manifest } from "./manifest";
-import { runSync, type SyncSourceInput } from "./run-sync";
+import type { SyncSourceInput } from "./run-sync";
 
 /**
  * Signature policy end to end: real commits and tags signed by `git` with ssh-keygen and gpg keys, served by
@@ -29,12 +28,6 @@ let stranger: SshTestKey;
 let pgp: GpgTestKey;
 let keys: Record<string, TrustedKey>;
 let cache: CacheStore;
-let generation = 0;
-
-const trusted = async (name: string, publicKey: string): Promise<TrustedKey> => {
-  const info = await inspectSigningKey(publicKey);
-  return { name, kind: info.kind, fingerprint: info.fingerprint, publicKey: info.normalized };
-};
 
 beforeAll(async () => {
   server = await startGitServer();
@@ -61,41 +54,7 @@ const source = (signature: "off" | "any" | "keys", signingKeys = "", ref = "main
   sets: [SET],
 });
 
-async function sync(src: SyncSourceInput, previous: Manifest | null, allowList: TrustedKey[]) {
-  const lines: string[] = [];
-  const id = ++generation;
-  const workDir = tmp();
-  try {
-    const outcome = await runSync({
-      runId: `run-${id}`,
-      generation: id,
-      sources: [src],
-      previous,
-      cache,
-      workDir,
-      allowHttp: true,
-      fetchLimits: { ...DEFAULT_FETCH_LIMITS, connectTimeoutMs: 5000, totalTimeoutMs: 20_000 },
-      describe: { timeoutMs: 10_000 },
-      signingKeys: allowList,
-      log: (level, line) => lines.push(`${level}: ${englishSyncLog(line)}`),
-    });
-    return { ...outcome, lines, id };
-  } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/** The source failed with `reason` and kept the last good copy (from `good`), said in one error line. */
-function expectFailedKeepingLastGood(run: Awaited<ReturnType<typeof sync>>, good: Manifest, reason: RegExp) {
-  expect(run.results[0].status).toBe("failed");
-  expect(run.results[0].error).toMatch(reason);
-  expect(run.results[0].signer).toBeUndefined();
-  expect(run.manifest.sources[0]).toMatchObject({ status: "failed" });
-  expect(run.manifest.sets).toHaveLength(1);
-  expect(run.manifest.sets[0]).toMatchObject({ status: "carried_over", revision: good.sets[0].revision, signer: good.sets[0].signer });
-  expect(run.manifest.sets[0].files).toEqual(good.sets[0].files);
-  expect(run.lines.filter((l) => l.startsWith("error:"))).toEqual([expect.stringMatching(reason)]);
-}
+const sync = signedSync(() => cache, tmp);
 
 describe("signature policy of a git source", () => {
   let good: Manifest;
