@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "./fixtures/test";
+import { expect, test } from "./fixtures/test";
 import { E2E_ADMIN, login, waitForExamples } from "./fixtures/helpers";
-import { contextAt, deleteViaApi, LOCALES, syncViaApi, WIDTHS, windowShot } from "./fixtures/journey";
+import { contextAt, deleteViaApi, LOCALES, setImportModules, syncViaApi, WIDTHS, windowShot } from "./fixtures/journey";
 
 /**
  * Activation with impact: a generation that drops a plugin version a member's saved process pins is activated
@@ -12,14 +12,6 @@ test.use({ locale: "en-US" });
 
 const MEMBER = { username: "impact_member", password: "impact-member-pass-1" };
 const PROCESS = "Greeting pipeline";
-
-async function setImportModules(page: Page, modules: string) {
-  await page.goto("/sources");
-  await page.getByRole("link", { name: "examples", exact: true }).click();
-  await page.locator("[id='pluginSets.0.importModules']").fill(modules);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page).toHaveURL(/\/sources\?saved=examples/);
-}
 
 test("the activation dialog lists the member's process that the generation would break; nothing changes until confirmed", async ({ page, browser }) => {
   test.setTimeout(240_000); // the dialog at three widths in two languages, on a loaded 2-core machine

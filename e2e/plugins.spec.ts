@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "./fixtures/test";
 import { E2E_ADMIN, login, shot } from "./fixtures/helpers";
+import { setImportModules } from "./fixtures/journey";
 
 test.use({ locale: "en-US" });
 
@@ -8,14 +9,6 @@ async function apiCodes(page: Page): Promise<string[]> {
   expect(res.status()).toBe(200);
   const body = (await res.json()) as { groups: { plugins: { code: string }[] }[] };
   return body.groups.flatMap((g) => g.plugins.map((p) => p.code));
-}
-
-async function setImportModules(page: Page, modules: string) {
-  await page.goto("/sources");
-  await page.getByRole("link", { name: "examples", exact: true }).click();
-  await page.locator("[id='pluginSets.0.importModules']").fill(modules);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page).toHaveURL(/\/sources\?saved=examples/);
 }
 
 async function syncNow(page: Page) {
