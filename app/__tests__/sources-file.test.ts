@@ -658,7 +658,7 @@ describe("sources file: round trip (export → validate → reconcile on an empt
         await fresh.close();
       }
     }
-  });
+  }, 120_000); // two databases migrated from scratch: on PGlite under a loaded 2-core machine this took up to 30 s
 });
 
 describe("sources file: the CLI", () => {
