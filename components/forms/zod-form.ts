@@ -1,8 +1,11 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import type { FieldErrors as RhfErrors, FieldValues, Path, Resolver, UseFormSetError } from "react-hook-form";
+import { useState } from "react";
+import type { FieldErrors as RhfErrors, FieldValues, Path, Resolver, UseFormReturn, UseFormSetError } from "react-hook-form";
 import type { z } from "zod";
+import type { ActionResult } from "@/lib/server/safe";
 import { toFieldErrors, type FieldErrors } from "@/lib/validations/issues";
 
 /** Dotted paths ("pluginSets.0.submodule") → the nested error object react-hook-form reads. */
@@ -43,4 +46,27 @@ export function applyServerErrors<T extends FieldValues>(setError: UseFormSetErr
 export function errorAt(errors: unknown, path: string): string | undefined {
   const node = path.split(".").reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], errors);
   return (node as { message?: string } | undefined)?.message;
+}
+
+/**
+ * The submit of a form that creates something (a user, a signing key): on success the form is cleared, the message
+ * says what was made and the page is refreshed; on a refusal the server's field errors go to their fields and its
+ * message above them.
+ */
+export function useCreateSubmit<T extends FieldValues, D>(form: UseFormReturn<T>, create: (values: T) => Promise<ActionResult<D>>, created: (data: D) => string) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
+  const onSubmit = form.handleSubmit(async (values) => {
+    setMessage(undefined);
+    const result = await create(values);
+    if (result.ok) {
+      form.reset();
+      setMessage({ tone: "success", text: created(result.data) });
+      router.refresh();
+    } else {
+      applyServerErrors(form.setError, result.fieldErrors);
+      setMessage({ tone: "error", text: result.error });
+    }
+  });
+  return { message, onSubmit };
 }

@@ -39,49 +39,37 @@ export function PluginVersionCard({ plugin: p, latest, set, locale }: { plugin: 
             </>
           )}
         </dl>
-        <section>
-          <h3 className="mb-1 text-sm font-medium">{t("inputs")}</h3>
-          {p.inputs.length === 0 ? (
-            <p className="text-sm text-zinc-500">{t("noInputs")}</p>
-          ) : (
-            <Table>
-              <THead>
-                <TR><TH>{t("colKey")}</TH><TH>{t("colLabel")}</TH><TH>{t("colType")}</TH></TR>
-              </THead>
-              <TBody>
-                {p.inputs.map((f) => (
-                  <TR key={f.key}>
-                    <TD className="font-mono text-xs">{f.key}</TD>
-                    <TD className="text-sm">{textOf(f.label, locale)} {f.required && <Badge tone="amber">{t("required")}</Badge>}</TD>
-                    <TD className="font-mono text-xs">{f.type}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          )}
-        </section>
-        <section>
-          <h3 className="mb-1 text-sm font-medium">{t("outputs")}</h3>
-          {p.outputs.length === 0 ? (
-            <p className="text-sm text-zinc-500">{t("noOutputs")}</p>
-          ) : (
-            <Table>
-              <THead>
-                <TR><TH>{t("colKey")}</TH><TH>{t("colLabel")}</TH><TH>{t("colType")}</TH></TR>
-              </THead>
-              <TBody>
-                {p.outputs.map((f) => (
-                  <TR key={f.key}>
-                    <TD className="font-mono text-xs">{f.key}</TD>
-                    <TD className="text-sm">{textOf(f.label, locale)}</TD>
-                    <TD className="font-mono text-xs">{f.type}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          )}
-        </section>
+        <FieldTable title={t("inputs")} empty={t("noInputs")} fields={p.inputs} locale={locale} />
+        <FieldTable title={t("outputs")} empty={t("noOutputs")} fields={p.outputs} locale={locale} />
       </CardBody>
     </Card>
+  );
+}
+
+/** A plugin's inputs or outputs: key, label (with "required" for inputs that are) and type. */
+function FieldTable({ title, empty, fields, locale }: { title: string; empty: string; fields: RegistryPlugin["inputs"] | RegistryPlugin["outputs"]; locale: string }) {
+  const t = useTranslations("pluginPage");
+  return (
+    <section>
+      <h3 className="mb-1 text-sm font-medium">{title}</h3>
+      {fields.length === 0 ? (
+        <p className="text-sm text-zinc-500">{empty}</p>
+      ) : (
+        <Table>
+          <THead>
+            <TR><TH>{t("colKey")}</TH><TH>{t("colLabel")}</TH><TH>{t("colType")}</TH></TR>
+          </THead>
+          <TBody>
+            {fields.map((f) => (
+              <TR key={f.key}>
+                <TD className="font-mono text-xs">{f.key}</TD>
+                <TD className="text-sm">{textOf(f.label, locale)} {"required" in f && f.required && <Badge tone="amber">{t("required")}</Badge>}</TD>
+                <TD className="font-mono text-xs">{f.type}</TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </section>
   );
 }

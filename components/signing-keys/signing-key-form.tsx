@@ -1,11 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { createSigningKeyAction } from "@/app/(admin)/signing-keys/actions";
-import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
+import { errorAt, useCreateSubmit, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
 import { Alert, Button, Field, fieldDescribedBy, Textarea } from "@/components/ui";
 import { ZSigningKeyInput, type TSigningKeyInput } from "@/lib/validations/signing-key";
@@ -13,23 +11,10 @@ import { ZSigningKeyInput, type TSigningKeyInput } from "@/lib/validations/signi
 /** Adds a key to the allow-list; the server parses it and answers field errors (unparseable, private, duplicate). */
 export function SigningKeyForm() {
   const t = useTranslations("signingKeys");
-  const router = useRouter();
-  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
   const form = useForm<TSigningKeyInput>({ defaultValues: { name: "", publicKey: "" }, resolver: useZodResolver(ZSigningKeyInput) });
   const { errors, isSubmitting } = form.formState;
   const keyError = errorAt(errors, "publicKey");
-  const onSubmit = form.handleSubmit(async (values) => {
-    setMessage(undefined);
-    const result = await createSigningKeyAction(values);
-    if (result.ok) {
-      form.reset();
-      setMessage({ tone: "success", text: t("created", { name: result.data.name, fingerprint: result.data.fingerprint }) });
-      router.refresh();
-    } else {
-      applyServerErrors(form.setError, result.fieldErrors);
-      setMessage({ tone: "error", text: result.error });
-    }
-  });
+  const { message, onSubmit } = useCreateSubmit(form, createSigningKeyAction, (data) => t("created", { name: data.name, fingerprint: data.fingerprint }));
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {message && <Alert tone={message.tone}>{message.text}</Alert>}

@@ -1,11 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { createUserAction } from "@/app/(admin)/users/actions";
-import { applyServerErrors, errorAt, useZodResolver } from "@/components/forms/zod-form";
+import { errorAt, useCreateSubmit, useZodResolver } from "@/components/forms/zod-form";
 import { TextField } from "@/components/forms/text-field";
 import { Alert, Button, Field, Select } from "@/components/ui";
 import { ZUserInput, type TUserInput } from "@/lib/validations/auth";
@@ -13,22 +11,9 @@ import { ZUserInput, type TUserInput } from "@/lib/validations/auth";
 export function UserForm() {
   const t = useTranslations("users");
   const tr = useTranslations("roles");
-  const router = useRouter();
-  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string }>();
   const form = useForm<TUserInput>({ defaultValues: { username: "", password: "", role: "member" }, resolver: useZodResolver(ZUserInput) });
   const { errors, isSubmitting } = form.formState;
-  const onSubmit = form.handleSubmit(async (values) => {
-    setMessage(undefined);
-    const result = await createUserAction(values);
-    if (result.ok) {
-      form.reset();
-      setMessage({ tone: "success", text: t("created", { username: result.data.username }) });
-      router.refresh();
-    } else {
-      applyServerErrors(form.setError, result.fieldErrors);
-      setMessage({ tone: "error", text: result.error });
-    }
-  });
+  const { message, onSubmit } = useCreateSubmit(form, createUserAction, (data) => t("created", { username: data.username }));
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       {message && <Alert tone={message.tone}>{message.text}</Alert>}
