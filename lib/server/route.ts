@@ -143,7 +143,7 @@ function readBody(request: Request, wanted: boolean): Promise<unknown> {
   return wanted ? readJsonBody(request) : Promise.resolve(undefined);
 }
 
-function respond<T>(result: ActionResult<T>, okStatus = 200): Response {
+export function respond<T>(result: ActionResult<T>, okStatus = 200): Response {
   // A handler may answer with its own Response (pre-serialised bodies, 304s).
   if (result.ok && result.data instanceof Response) return result.data;
   if (result.ok) return Response.json(result.data ?? null, { status: okStatus });

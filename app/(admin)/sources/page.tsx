@@ -17,6 +17,8 @@ export const dynamic = "force-dynamic";
 
 export default async function SourcesPage({ searchParams }: { searchParams: Promise<{ saved?: string; deleted?: string }> }) {
   if (!(await pageUser("admin"))) return null;
+  // The last attempts, read once: the "last sync" column and the schedule's "last attempt" both show them.
+  const lastSyncRead = findLastSyncBySource();
   const [t, tk, tc, tm, tp, format, sources, q, lastSync, times, firstRun] = await Promise.all([
     getTranslations("sources"),
     getTranslations("kinds"),
@@ -26,8 +28,8 @@ export default async function SourcesPage({ searchParams }: { searchParams: Prom
     getFormatter(),
     findSources(),
     searchParams,
-    findLastSyncBySource(),
-    findSyncTimes(),
+    lastSyncRead,
+    findSyncTimes(undefined, lastSyncRead),
     firstRunState(),
   ]);
   return (

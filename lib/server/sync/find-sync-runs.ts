@@ -73,10 +73,10 @@ export async function findRunError(id: string): Promise<string | null> {
 }
 
 /** The last finished run per source name (for the sources list's "last sync" column). */
-export async function findLastSyncBySource(): Promise<Map<string, { status: string; at: string; error: string | null }>> {
+export async function findLastSyncBySource(names?: string[]): Promise<Map<string, { status: string; at: string; error: string | null }>> {
   const prisma = await db();
   const rows = await prisma.syncSourceResult.findMany({
-    where: { run: { dryRun: false, finishedAt: { not: null } } },
+    where: { run: { dryRun: false, finishedAt: { not: null } }, ...(names ? { sourceName: { in: names } } : {}) },
     orderBy: { run: { startedAt: "desc" } },
     distinct: ["sourceName"],
     include: { run: { select: { finishedAt: true } } },

@@ -11,5 +11,5 @@ export function nextDelayMs(intervalMinutes: number, failures: number, random: (
 }
 
 /** The first due time of a source given an interval now (null: not scheduled). */
-export const firstDueAt = (intervalMinutes: number | null, now = new Date()): Date | null =>
-  intervalMinutes === null ? null : new Date(now.getTime() + nextDelayMs(intervalMinutes, 0));
+export const firstDueAt = (intervalMinutes: number | null, now = new Date(), random: () => number = Math.random): Date | null =>
+  intervalMinutes === null ? null : new Date(now.getTime() + nextDelayMs(intervalMinutes, 0, random));

@@ -4,7 +4,7 @@ import { db } from "../../db";
 import { env } from "../../env";
 import { firstLine } from "../../errors";
 import { logger } from "../../log";
-import { nextDelayMs } from "./next-delay";
+import { firstDueAt, nextDelayMs } from "./next-delay";
 import { startSync, SyncBusyError } from "./start-sync";
 
 /**
@@ -44,10 +44,10 @@ export async function tickScheduler(deps: SchedulerDeps = {}): Promise<TickResul
   const at = now();
   const scheduled = { enabled: true, syncIntervalMinutes: { not: null } } as const;
 
-  // A source given an interval (or re-enabled) has no due time yet: its first one is an interval from now.
+  // Saving a source sets its first due time; a source that has none (given an interval by the sources file, or
+  // written before it had one) gets it here, by the same rule.
   for (const row of await prisma.pluginSource.findMany({ where: { ...scheduled, nextSyncAt: null }, select: { id: true, syncIntervalMinutes: true } })) {
-    const next = new Date(at.getTime() + nextDelayMs(row.syncIntervalMinutes!, 0, random));
-    await prisma.pluginSource.updateMany({ where: { id: row.id, nextSyncAt: null }, data: { nextSyncAt: next } });
+    await prisma.pluginSource.updateMany({ where: { id: row.id, nextSyncAt: null }, data: { nextSyncAt: firstDueAt(row.syncIntervalMinutes, at, random) } });
   }
 
   const due = await prisma.pluginSource.findMany({ where: { ...scheduled, nextSyncAt: { lte: at } }, orderBy: { name: "asc" } });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { receiveWebhook } from "@/lib/server/hooks/receive-webhook";
-import { observed } from "@/lib/server/route";
+import { observed, respond } from "@/lib/server/route";
 import { runSafely } from "@/lib/server/safe";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 export const POST = observed(async (request: Request, ctx: { params: Promise<{ source: string }> }) => {
   const { source } = await ctx.params;
   const result = await runSafely("public", z.unknown(), undefined, () => receiveWebhook(source, request));
-  if (!result.ok) return Response.json({ error: result.error }, { status: result.status, headers: { "cache-control": "no-store" } });
-  return Response.json(result.data.body, { status: result.data.httpStatus, headers: { "cache-control": "no-store" } });
+  const response = result.ok ? Response.json(result.data.body, { status: result.data.httpStatus }) : respond(result);
+  response.headers.set("cache-control", "no-store");
+  return response;
 });

@@ -16,8 +16,6 @@ export function isGitRef(ref: string): boolean {
   return ref.split("/").every((c) => c !== "" && !c.startsWith(".") && !c.endsWith(".lock"));
 }
 
-export { SIGNATURE_POLICIES, ZSigningKeyNames } from "../signature-fields";
-
 /** A git repository over http(s) (isomorphic-git speaks no ssh:// or git://), at a branch, tag or commit. */
 export const gitSpec = defineSourceKind({
   kind: "git",
