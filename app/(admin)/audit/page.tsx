@@ -3,11 +3,9 @@ import { Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody
 import { AuditSummary } from "@/components/audit/audit-summary";
 import { labels } from "@/lib/i18n/labels";
 import { pageUser } from "@/lib/server/auth/page-guard";
-import { findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-events";
+import { AUDIT_TARGET_TYPES, findAuditEvents, ZAuditFilter } from "@/lib/server/audit/find-audit-events";
 
 export const dynamic = "force-dynamic";
-
-const TYPES = ["source", "cache", "user", "process", "credential", "signing_key"] as const;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   if (!(await pageUser("admin"))) return null;
@@ -23,7 +21,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <span className="block font-medium text-zinc-800">{t("target")}</span>
           <Select name="targetType" defaultValue={filter.targetType ?? ""} className="w-44">
             <option value="">{t("targetAll")}</option>
-            {TYPES.map((ty) => (
+            {AUDIT_TARGET_TYPES.map((ty) => (
               <option key={ty} value={ty}>{l.targetType(ty)}</option>
             ))}
           </Select>

@@ -1,20 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
-import { activateGeneration, rollBackGeneration } from "@/lib/server/generations/activate-generation";
+import { activateGeneration } from "@/lib/server/generations/activate-generation";
 import { findActivationImpact } from "@/lib/server/generations/find-activation-impact";
 import { action } from "@/lib/server/safe";
 import { ZGenerationId } from "@/lib/validations/common";
 
 export const activateGenerationAction = action("admin", ZGenerationId, async (id, user) => {
   const view = await activateGeneration(id, user.username);
-  revalidatePath("/plugins");
-  return view;
-});
-
-export const rollbackAction = action("admin", z.undefined(), async (_input, user) => {
-  const view = await rollBackGeneration(user.username);
   revalidatePath("/plugins");
   return view;
 });

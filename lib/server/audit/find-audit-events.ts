@@ -2,8 +2,11 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../../db";
 
+/** The kinds of target audit events are recorded for: the audit page's filter offers these. */
+export const AUDIT_TARGET_TYPES = ["source", "cache", "user", "generation", "process", "credential", "signing_key"] as const;
+
 export const ZAuditFilter = z.object({
-  targetType: z.enum(["source", "cache", "user", "session", "process", "credential", "signing_key"]).optional().catch(undefined),
+  targetType: z.enum(AUDIT_TARGET_TYPES).optional().catch(undefined),
   target: z.string().trim().max(64).optional().catch(undefined),
   take: z.coerce.number().int().min(1).max(500).default(200).catch(200),
 });
